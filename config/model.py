@@ -1,0 +1,193 @@
+"""The one configuration model: a TOML file loaded and validated once, at start-up.
+
+Every error names the file, the key and what is wrong, so an operator can fix it
+without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+
+BUNDLED_CONFIG = Path(__file__).resolve().parent / "oiswatch.toml"
+ENV_VAR = "OISWATCH_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class _Section(BaseModel):
+    # Unknown keys are errors: a typo must not silently fall back to a default.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageConfig(_Section):
+    url: str = "sqlite:///data/oiswatch.db"
+
+
+class FeedConfig(_Section):
+    name: str = Field(min_length=1)
+    url: HttpUrl
+    outlet: str | None = None
+    poll_minutes: float | None = Field(default=None, gt=0)
+    enabled: bool = True
+
+    @property
+    def outlet_name(self) -> str:
+        return self.outlet or self.name
+
+
+class CrawlConfig(_Section):
+    download_timeout_seconds: float = Field(default=30, gt=0)
+    user_agent: str = "oiswatch/0.1 (+https://github.com/oiswatch/oiswatch; news-monitoring bot)"
+    obey_robots_txt: bool = True
+    concurrent_requests: int = Field(default=16, ge=1)
+    concurrent_requests_per_domain: int = Field(default=2, ge=1)
+    download_delay_seconds: float = Field(default=1.0, ge=0)
+    autothrottle: bool = True
+    max_response_bytes: int = Field(default=10_000_000, ge=1024)
+    # A failed article is tried again on later polls, up to this many fetches in all.
+    max_fetch_attempts: int = Field(default=3, ge=1)
+    retry_times: int = Field(default=1, ge=0)
+    # Worker processes for text extraction; 0 extracts in the crawling process.
+    extraction_workers: int = Field(default=2, ge=0)
+
+
+class ScheduleConfig(_Section):
+    poll_minutes: float = Field(default=10, gt=0)
+    jitter_seconds: float = Field(default=30, ge=0)
+    dispatch_seconds: float = Field(default=30, gt=0)
+
+
+class ClassifierConfig(_Section):
+    rules: Path | None = None
+    region: tuple[str, ...] = ()
+
+
+class EmailConfig(_Section):
+    host: str
+    port: int = Field(default=587, ge=1, le=65535)
+    sender: str
+    recipients: tuple[str, ...] = Field(min_length=1)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username_env: str | None = None
+    password_env: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class WebhookConfig(_Section):
+    url: HttpUrl
+    secret_env: str | None = None
+    format: Literal["json", "slack"] = "json"
+    timeout_seconds: float = Field(default=15, gt=0)
+
+
+class AppriseConfig(_Section):
+    url: str = Field(min_length=3)
+
+
+class DigestConfig(_Section):
+    enabled: bool = True
+    hour: int = Field(default=7, ge=0, le=23)
+    recipients: tuple[str, ...] = ()
+
+
+class AlertsConfig(_Section):
+    retry_base_seconds: float = Field(default=30, gt=0)
+    max_attempts: int = Field(default=10, ge=1)
+    max_age_hours: float = Field(default=48, gt=0)
+    # Editors opt in to these; by default only in-region OIS articles are alerted.
+    include_out_of_region: bool = False
+    include_officer_shot: bool = False
+    email: EmailConfig | None = None
+    webhooks: tuple[WebhookConfig, ...] = ()
+    apprise: tuple[AppriseConfig, ...] = ()
+    digest: DigestConfig | None = None
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json_lines: bool = Field(default=False, alias="json")
+
+
+class Config(_Section):
+    storage: StorageConfig = StorageConfig()
+    crawl: CrawlConfig = CrawlConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    classifier: ClassifierConfig = ClassifierConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    logging: LoggingConfig = LoggingConfig()
+    feeds: tuple[FeedConfig, ...] = ()
+    # Where the file came from; relative paths inside it resolve against its folder.
+    source: Path | None = None
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_feed_names(cls, feeds: tuple[FeedConfig, ...]) -> tuple[FeedConfig, ...]:
+        names = [f.name for f in feeds]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"feed names must be unique; repeated: {', '.join(dupes)}")
+        return feeds
+
+    def feed(self, name: str) -> FeedConfig:
+        for f in self.feeds:
+            if f.name == name:
+                return f
+        raise KeyError(f"No feed named {name!r} in the configuration")
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The file to load: an explicit path, else $OISWATCH_CONFIG, else the bundled one."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else BUNDLED_CONFIG
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic error location as a TOML key, e.g. ``feeds[2].url``."""
+    out = ""
+    for item in loc:
+        out += f"[{item}]" if isinstance(item, int) else (f".{item}" if out else str(item))
+    return out
+
+
+def parse_config(data: dict, source: Path | None = None) -> Config:
+    """Validate already-parsed TOML data; raise ConfigError naming the file and key."""
+    where = str(source) if source else "<config>"
+    try:
+        return Config.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        problems = [
+            f"{where}: {_key_path(err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("invalid configuration\n  " + "\n  ".join(problems)) from None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate the configuration file (see ``config_path`` for which)."""
+    source = config_path(path).resolve()
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read configuration: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return parse_config(data, source)
+
+
+def resolve_path(config: Config, value: str | Path) -> Path:
+    """A path from the config file, relative to that file's folder."""
+    p = Path(value)
+    if p.is_absolute() or config.source is None:
+        return p
+    return config.source.parent / p

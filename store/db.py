@@ -1,0 +1,302 @@
+"""The store: one SQLAlchemy engine and the reads and writes the crawl needs.
+
+Each public method is one short transaction, so a crash mid-crawl loses only what was
+in flight and leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from crawler.items import Article
+from store.schema import article_sources, articles, feeds, metadata
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used."""
+
+
+@dataclass(frozen=True)
+class FeedState:
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    consecutive_failures: int
+    entries_seen: int
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"[storage] url: not a database URL: {url!r} ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL lets `oiswatch status` read while the daemon writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        try:
+            metadata.create_all(self.engine)
+        except Exception as exc:  # noqa: BLE001 - any driver error means the same to the user
+            raise StoreError(f"[storage] url: cannot open {url!r}: {exc}") from exc
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- feeds ---------------------------------------------------------------------------
+
+    def feed_state(self, name: str) -> FeedState | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
+        return FeedState(**row) if row else None
+
+    def all_feed_states(self) -> list[FeedState]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.name)).mappings().all()
+        return [FeedState(**r) for r in rows]
+
+    def record_feed_poll(
+        self,
+        name: str,
+        url: str,
+        *,
+        status: str,
+        ok: bool,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        entries: int = 0,
+        now: datetime | None = None,
+    ) -> None:
+        """Record one poll of a feed; validators are kept only from a successful fetch."""
+        now = now or utcnow()
+        with self.begin() as conn:
+            state = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
+            values: dict[str, Any] = {
+                "url": url,
+                "last_polled_at": now,
+                "last_status": status,
+                "last_error": error,
+            }
+            if ok:
+                values.update(last_success_at=now, consecutive_failures=0)
+                if status != "304":
+                    values.update(etag=etag, last_modified=last_modified)
+            if state is None:
+                conn.execute(
+                    feeds.insert().values(
+                        name=name,
+                        consecutive_failures=0 if ok else 1,
+                        entries_seen=entries,
+                        **values,
+                    )
+                )
+            else:
+                if not ok:
+                    values["consecutive_failures"] = state["consecutive_failures"] + 1
+                values["entries_seen"] = state["entries_seen"] + entries
+                conn.execute(update(feeds).where(feeds.c.name == name).values(**values))
+
+    # -- articles ------------------------------------------------------------------------
+
+    def needs_fetch(self, url: str, entry_id: str | None, max_attempts: int) -> bool:
+        """Whether a link should be fetched: never stored, or failed fewer than max times."""
+        conds = [articles.c.url == url, articles.c.canonical_url == url]
+        if entry_id:
+            conds.append(articles.c.entry_id == entry_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles.c.fetch_status, articles.c.attempts).where(or_(*conds))
+            ).all()
+        if not rows:
+            return True
+        return all(status == "failed" and attempts < max_attempts for status, attempts in rows)
+
+    def record_source(self, conn: Connection, article_id: int, feed: str | None) -> None:
+        if not feed:
+            return
+        exists = conn.execute(
+            select(article_sources.c.feed).where(
+                article_sources.c.article_id == article_id, article_sources.c.feed == feed
+            )
+        ).first()
+        if not exists:
+            conn.execute(
+                article_sources.insert().values(
+                    article_id=article_id, feed=feed, first_seen_at=utcnow()
+                )
+            )
+
+    def record_failure(
+        self,
+        url: str,
+        *,
+        status: str,
+        error: str,
+        http_status: int | None = None,
+        feed: str | None = None,
+        outlet: str | None = None,
+        entry_id: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record a fetch that did not give an article: ``failed`` is retried, ``skipped`` not."""
+        now = now or utcnow()
+        with self.begin() as conn:
+            row = conn.execute(
+                select(articles.c.id, articles.c.fetch_status).where(articles.c.url == url)
+            ).first()
+            if row is not None and row.fetch_status in ("ok", "duplicate"):
+                return  # never overwrite an article we already have
+            values = {
+                "fetch_status": status,
+                "fetch_error": error[:2000],
+                "http_status": http_status,
+                "fetched_at": now,
+            }
+            if row is None:
+                conn.execute(
+                    articles.insert().values(
+                        url=url,
+                        entry_id=entry_id,
+                        feed=feed,
+                        outlet=outlet,
+                        discovered_at=now,
+                        attempts=1,
+                        **values,
+                    )
+                )
+            else:
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.id == row.id)
+                    .values(attempts=articles.c.attempts + 1, **values)
+                )
+
+    def find_by_canonical(self, conn: Connection, canonical_url: str, url: str) -> int | None:
+        row = conn.execute(
+            select(articles.c.id).where(
+                articles.c.canonical_url == canonical_url,
+                articles.c.url != url,
+                articles.c.fetch_status == "ok",
+            )
+        ).first()
+        return row.id if row else None
+
+    def save_article(self, conn: Connection, article: Article, now: datetime | None = None) -> int:
+        """Insert or complete the article's row inside the caller's transaction.
+
+        Callers check ``find_by_canonical`` first and use ``mark_duplicate`` for a second
+        link to an article already stored.
+        """
+        now = now or utcnow()
+        verdict = article.verdict
+        values: dict[str, Any] = {
+            "canonical_url": article.canonical_url,
+            "entry_id": article.entry_id,
+            "feed": article.feed,
+            "outlet": article.outlet,
+            "title": article.title,
+            "author": article.author,
+            "published": article.published,
+            "language": article.language,
+            "text": article.text,
+            "content_hash": article.content_hash,
+            "fetched_at": article.fetched_at or now,
+            "fetch_status": "ok",
+            "fetch_error": None,
+            "http_status": article.http_status,
+        }
+        if verdict is not None:
+            values.update(
+                classified_at=now,
+                ois=verdict.ois,
+                category=verdict.category,
+                score=verdict.score,
+                verdict=json.dumps(verdict.to_dict(), sort_keys=True),
+            )
+        row = conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first()
+        if row is None:
+            result = conn.execute(
+                articles.insert().values(url=article.url, discovered_at=now, attempts=1, **values)
+            )
+            article_id = int(result.inserted_primary_key[0])
+        else:
+            article_id = int(row.id)
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(attempts=articles.c.attempts + 1, **values)
+            )
+        self.record_source(conn, article_id, article.feed)
+        return article_id
+
+    def mark_duplicate(
+        self, conn: Connection, article: Article, original_id: int, now: datetime | None = None
+    ) -> None:
+        """Keep a second link to an article we have, so it is never fetched again."""
+        now = now or utcnow()
+        values = {
+            "canonical_url": article.canonical_url,
+            "entry_id": article.entry_id,
+            "feed": article.feed,
+            "outlet": article.outlet,
+            "fetch_status": "duplicate",
+            "fetch_error": f"same canonical URL as article {original_id}",
+            "fetched_at": now,
+        }
+        row = conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first()
+        if row is None:
+            conn.execute(
+                articles.insert().values(url=article.url, discovered_at=now, attempts=1, **values)
+            )
+        else:
+            conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+        self.record_source(conn, original_id, article.feed)
+
+    def article_counts(self, since: datetime | None = None) -> dict[str, int]:
+        query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)
+        if since is not None:
+            query = query.where(articles.c.discovered_at >= since)
+        with self.engine.connect() as conn:
+            return {status: n for status, n in conn.execute(query).all()}
