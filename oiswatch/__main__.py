@@ -1,0 +1,5 @@
+import sys
+
+from oiswatch.cli import main
+
+sys.exit(main())

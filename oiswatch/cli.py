@@ -1,0 +1,69 @@
+"""The ``oiswatch`` command: a thin dispatcher over ``oiswatch/commands/*.py``.
+
+Each command module defines ``HELP`` (one line), ``add_arguments(parser)`` and
+``run(args) -> int``; dropping a module into that folder adds the subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from config import ENV_VAR, Config, ConfigError, load_config
+from oiswatch import commands
+from store import StoreError
+
+
+def command_modules() -> dict[str, ModuleType]:
+    found = {}
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            found[info.name] = importlib.import_module(f"oiswatch.commands.{info.name}")
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oiswatch",
+        description="Watch local news feeds and alert editors to officer-involved shootings.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help=f"configuration file (default: ${ENV_VAR}, else the bundled config/oiswatch.toml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module in command_modules().items():
+        cmd = sub.add_parser(name.replace("_", "-"), help=module.HELP, description=module.HELP)
+        # Accept --config after the subcommand too: `oiswatch poll --config x.toml`.
+        cmd.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The configuration named by --config / $OISWATCH_CONFIG, validated."""
+    return load_config(args.config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except ConfigError as exc:
+        print(f"oiswatch: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"oiswatch: storage error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

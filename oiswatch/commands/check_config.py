@@ -1,0 +1,25 @@
+"""oiswatch check-config: validate the configuration and say what it sets up."""
+
+from __future__ import annotations
+
+import argparse
+
+from oiswatch.cli import load
+
+HELP = "validate the configuration file and summarise it"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load(args)
+    alerts = config.alerts
+    destinations = (1 if alerts.email else 0) + len(alerts.webhooks) + len(alerts.apprise)
+    print(f"{config.source}: OK")
+    print(f"  storage: {config.storage.url}")
+    print(f"  feeds: {len(config.feeds)} ({sum(f.enabled for f in config.feeds)} enabled)")
+    print(f"  alert destinations: {destinations}")
+    print(f"  region: {', '.join(config.classifier.region) or '(everywhere)'}")
+    return 0
