@@ -1,0 +1,17 @@
+"""Shared fixtures: where ../shared is, and a fresh store per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"{SHARED} is missing: the tests read the project's shared data from there")
+    return SHARED
