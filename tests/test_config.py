@@ -48,7 +48,7 @@ def test_defaults_apply_to_an_empty_file(tmp_path: Path) -> None:
         ('[[feeds]]\nname = "a"\nurl = "not a url"\n', "feeds[0].url", "URL"),
         ('[[feeds]]\nurl = "https://example.org/feed"\n', "feeds[0].name", "required"),
         ('[alerts.email]\nhost = "h"\nsender = "s"\nrecipients = []\n', "alerts.email", ""),
-        ('[storage]\nurl = 5\n', "storage.url", "string"),
+        ("[storage]\nurl = 5\n", "storage.url", "string"),
     ],
 )
 def test_errors_name_the_file_and_the_key(
