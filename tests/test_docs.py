@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import REPO
 from pydantic import BaseModel
 
 from config.model import Config
-from conftest import REPO
 from oiswatch.cli import command_modules
 
 
