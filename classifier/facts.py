@@ -130,7 +130,7 @@ def followup(
     if incident and published and (published - incident).days > 14:
         return True
     strong, weak = rules.facts["followup_strong"], rules.facts["followup_weak"]
-    if title and strong.search(title):
+    if title and (strong.search(title) or rules.facts["followup_title"].search(title)):
         return True
     text = " ".join(article)
     points = 2 * len(strong.findall(text)) + len(weak.findall(text))

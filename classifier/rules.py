@@ -20,7 +20,7 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 
 FACT_KEYS = (
     "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
-    "followup_strong", "followup_weak",
+    "followup_strong", "followup_weak", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
 
@@ -54,6 +54,7 @@ class Rules:
     trigger: re.Pattern[str]
     other_sense: re.Pattern[str]
     less_lethal: re.Pattern[str]
+    named_firearm: re.Pattern[str]
     negation_before: re.Pattern[str]
     hedge_before: re.Pattern[str]
     agent: re.Pattern[str]
@@ -173,7 +174,10 @@ class _Builder:
             raise self.fail("settings.gap_words", "must be an integer from 0 to 20")
         vocab = self.table("vocab")
         for name in vocab:
-            self.vocab[name] = self.alternation(f"vocab.{name}", self.words(f"vocab.{name}", vocab))
+            items = [self.expand(f"vocab.{name}", w) for w in self.words(f"vocab.{name}", vocab)]
+            self.vocab[name] = self.alternation(f"vocab.{name}", items)
+        if "agent" in self.vocab:  # whole words: "police" is not the start of "policy"
+            self.vocab["agent"] = rf"(?<!\w){self.vocab['agent']}(?!\w)"
         gap = self.table("gap")
         groups = {g: self.words(f"gap.{g}", gap) for g in ("speech", "subjects", "clause")}
         loose = [w for g in groups.values() for w in g]
@@ -195,12 +199,16 @@ class _Builder:
                 "guards.other_sense", [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)]
             ),
             less_lethal=self.compile("guards.less_lethal", self.words("guards.less_lethal", guards)),
+            named_firearm=self.compile(
+                "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
+            ),
             negation_before=self.compile(
                 "guards.negation_before", self.words("guards.negation_before", guards)
             ),
             hedge_before=self.compile("guards.hedge_before", self.words("guards.hedge_before", guards)),
             agent=self.compile("vocab.agent", r"\b<<agent>>\b"),
-            facts={k: self.compile(f"facts.{k}", self.words(f"facts.{k}", facts)) for k in FACT_KEYS},
+            facts={k: self.compile(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
+                   for k in FACT_KEYS},  # fmt: skip
             places={k: self.each(f"places.{k}", self.words(f"places.{k}", places)) for k in PLACE_KEYS},
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
@@ -210,10 +218,15 @@ class _Builder:
 def _gap(blockers: list[str], most: int) -> str:
     """Up to `most` words, none of them a blocker, between two parts of a pattern."""
     stop = "|".join(blockers)
-    return rf"(?:[\s,]+(?!(?:{stop})\b)[\w'’.-]+){{0,{most}}}?[\s,]+"
+    return rf"(?:[\s,\"“”]+(?!(?:{stop})\b)[\w'’.-]+){{0,{most}}}?[\s,\"“”]+"
 
 
 def _by_gap(blockers: list[str], most: int) -> str:
     """Words after "by" and before the officer word ("by a Kansas City, Kansas police officer")."""
     stop = "|".join(blockers)
     return rf"(?:(?!(?:{stop})\b)[\w'’.-]+[\s,]+){{0,{most}}}?"
+
+
+def _words_only(items: list[str]) -> list[str]:
+    """Whole words only, so "sued" does not match inside "pursued"."""
+    return [rf"\b(?:{w})\b" for w in items]

@@ -53,6 +53,9 @@ class Findings:
 def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     """Run every rule over every sentence that could be evidence."""
     found = Findings([], [], [], [], 0)
+    # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
+    # unless the sentence names a real firearm.
+    less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
     for sentence in sentences:
         text = sentence.text
         if not rules.trigger.search(text) or rules.other_sense.search(text):
@@ -60,6 +63,8 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         found.candidate_sentences += 1
         for rule in rules.fired:
             hit, why = _first_match(sentence, rule, rules, FIRED)
+            if hit and less_lethal_story and not rules.named_firearm.search(text):
+                hit, why = None, "less-lethal story and no firearm named"
             if hit:
                 found.fired.append(hit)
             elif why:
