@@ -218,7 +218,9 @@ class _Builder:
 def _gap(blockers: list[str], most: int) -> str:
     """Up to `most` words, none of them a blocker, between two parts of a pattern."""
     stop = "|".join(blockers)
-    return rf"(?:[\s,\"“”]+(?!(?:{stop})\b)[\w'’.-]+){{0,{most}}}?[\s,\"“”]+"
+    # A short relative clause may sit in the gap: "the officer who was wounded returned fire".
+    word = rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+)"
+    return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
 
 
 def _by_gap(blockers: list[str], most: int) -> str:
