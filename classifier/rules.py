@@ -40,6 +40,7 @@ class Rule:
     name: str
     regex: re.Pattern[str]
     weight: float = 1.0
+    requires: re.Pattern[str] | None = None  # cheap pre-check; the pattern runs only if it matches
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Rules:
     victim: tuple[Rule, ...]
     borderline: tuple[Rule, ...]
     trigger: re.Pattern[str]
+    agentless: re.Pattern[str]
     other_sense: re.Pattern[str]
     less_lethal: re.Pattern[str]
     named_firearm: re.Pattern[str]
@@ -161,7 +163,17 @@ class _Builder:
             weight = item.get("weight", 1.0)
             if weighted and (not isinstance(weight, int | float) or not 0 < weight <= 1):
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
-            out.append(Rule(name, self.compile(f"{where}.pattern", pattern), float(weight)))
+            requires = item.get("requires")
+            if requires is not None and not isinstance(requires, str):
+                raise self.fail(f"{where}.requires", "must be a string")
+            out.append(
+                Rule(
+                    name,
+                    self.compile(f"{where}.pattern", pattern),
+                    float(weight),
+                    self.compile(f"{where}.requires", requires) if requires else None,
+                )
+            )
         return tuple(out)
 
     def build(self) -> Rules:
@@ -195,6 +207,7 @@ class _Builder:
             victim=self.rules("victim", weighted=False),
             borderline=self.rules("borderline", weighted=False),
             trigger=self.compile("guards.trigger", self.words("guards.trigger", guards)),
+            agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
             other_sense=self.compile(
                 "guards.other_sense", [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)]
             ),

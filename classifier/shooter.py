@@ -61,7 +61,15 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         if not rules.trigger.search(text) or rules.other_sense.search(text):
             continue
         found.candidate_sentences += 1
+        for rule in rules.borderline:
+            m = rule.regex.search(text)
+            if m:
+                found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
+        if not (rules.agent.search(text) or rules.agentless.search(text)):
+            continue  # every firing and victim rule names an officer, or says "OIS"
         for rule in rules.fired:
+            if rule.requires and not rule.requires.search(text):
+                continue
             hit, why = _first_match(sentence, rule, rules, FIRED)
             if hit and less_lethal_story and not rules.named_firearm.search(text):
                 hit, why = None, "less-lethal story and no firearm named"
@@ -70,13 +78,11 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             elif why:
                 found.blocked.append(Blocked(sentence, rule.name, why))
         for rule in rules.victim:
+            if rule.requires and not rule.requires.search(text):
+                continue
             hit, _ = _first_match(sentence, rule, rules, VICTIM)
             if hit:
                 found.victim.append(hit)
-        for rule in rules.borderline:
-            m = rule.regex.search(text)
-            if m:
-                found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
     return found
 
 
