@@ -32,7 +32,7 @@ def outcome(near: Sequence[str], article: Sequence[str], rules: Rules) -> tuple[
 
 def officer_injured(article: Sequence[str], rules: Rules) -> bool:
     """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention."""
-    text = " ".join(article)
+    text = " ".join(s for s in article if any(w in s.lower() for w in rules.agent_hint))
     if rules.facts["officer_unhurt"].search(text):
         return False
     return bool(rules.facts["officer_hurt"].search(text))
@@ -62,8 +62,10 @@ def _agency_name(m: re.Match[str], rules: Rules) -> str | None:
 
 
 def investigating_agency(article: Sequence[str], rules: Rules) -> str | None:
+    hints = rules.investigator_hint
+    sentences = [s for s in article if any(w in s.lower() for w in hints)]
     for pattern in rules.places["investigator"]:
-        for sentence in article:
+        for sentence in sentences:
             m = pattern.search(sentence)
             if m:
                 name = _strip_place(m["agency"], rules)

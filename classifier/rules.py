@@ -40,7 +40,7 @@ class Rule:
     name: str
     regex: re.Pattern[str]
     weight: float = 1.0
-    requires: re.Pattern[str] | None = None  # cheap pre-check; the pattern runs only if it matches
+    requires: tuple[str, ...] = ()  # lower-case substrings; the pattern runs only if one is present
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class Rules:
     fired: tuple[Rule, ...]
     victim: tuple[Rule, ...]
     borderline: tuple[Rule, ...]
-    trigger: re.Pattern[str]
+    trigger: tuple[str, ...]  # lower-case substrings
+    agent_hint: tuple[str, ...]  # lower-case substrings
+    investigator_hint: tuple[str, ...]  # lower-case substrings
     agentless: re.Pattern[str]
     other_sense: re.Pattern[str]
     less_lethal: re.Pattern[str]
@@ -115,6 +117,10 @@ class _Builder:
             raise self.fail(key, "must be a non-empty list of strings")
         return value
 
+    def plain(self, key: str, table: Mapping[str, Any]) -> tuple[str, ...]:
+        """Plain substrings (not regexes), lower-cased, for fast pre-checks."""
+        return tuple(w.lower() for w in self.words(key, table))
+
     def names(self, key: str, table: Mapping[str, Any]) -> Mapping[str, str]:
         value = table.get(key.rsplit(".", 1)[-1])
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -163,17 +169,8 @@ class _Builder:
             weight = item.get("weight", 1.0)
             if weighted and (not isinstance(weight, int | float) or not 0 < weight <= 1):
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
-            requires = item.get("requires")
-            if requires is not None and not isinstance(requires, str):
-                raise self.fail(f"{where}.requires", "must be a string")
-            out.append(
-                Rule(
-                    name,
-                    self.compile(f"{where}.pattern", pattern),
-                    float(weight),
-                    self.compile(f"{where}.requires", requires) if requires else None,
-                )
-            )
+            requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
+            out.append(Rule(name, self.compile(f"{where}.pattern", pattern), float(weight), requires))
         return tuple(out)
 
     def build(self) -> Rules:
@@ -206,7 +203,9 @@ class _Builder:
             fired=self.rules("fired", weighted=True),
             victim=self.rules("victim", weighted=False),
             borderline=self.rules("borderline", weighted=False),
-            trigger=self.compile("guards.trigger", self.words("guards.trigger", guards)),
+            trigger=self.plain("guards.trigger", guards),
+            agent_hint=self.plain("guards.agent_hint", guards),
+            investigator_hint=self.plain("places.investigator_hint", places),
             agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
             other_sense=self.compile(
                 "guards.other_sense", [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)]

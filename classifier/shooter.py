@@ -51,38 +51,51 @@ class Findings:
 
 
 def scan(sentences: list[Sentence], rules: Rules) -> Findings:
-    """Run every rule over every sentence that could be evidence."""
+    """Run the rules over every sentence that could be evidence.
+
+    Cheap substring checks come first; victim rules ("officer was shot") only run when no
+    sentence says an officer fired, since they can then only change the category.
+    """
     found = Findings([], [], [], [], 0)
     # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
     # unless the sentence names a real firearm.
     less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
+    candidates: list[tuple[Sentence, str]] = []
     for sentence in sentences:
         text = sentence.text
-        if not rules.trigger.search(text) or rules.other_sense.search(text):
+        lower = text.lower()
+        if not any(word in lower for word in rules.trigger):
             continue
+        has_hint = any(word in lower for word in rules.agent_hint)
+        names_officer = (has_hint and rules.agent.search(text)) or rules.agentless.search(text)
         found.candidate_sentences += 1
         for rule in rules.borderline:
             m = rule.regex.search(text)
             if m:
                 found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
-        if not (rules.agent.search(text) or rules.agentless.search(text)):
+        if not names_officer:
             continue  # every firing and victim rule names an officer, or says "OIS"
+        candidates.append((sentence, lower))
         for rule in rules.fired:
-            if rule.requires and not rule.requires.search(text):
+            if rule.requires and not any(word in lower for word in rule.requires):
                 continue
             hit, why = _first_match(sentence, rule, rules, FIRED)
             if hit and less_lethal_story and not rules.named_firearm.search(text):
                 hit, why = None, "less-lethal story and no firearm named"
+            if hit and rules.other_sense.search(text):  # checked late: it is rarely needed
+                hit, why = None, "another sense of the word (sport, film, vaccine ...)"
             if hit:
                 found.fired.append(hit)
             elif why:
                 found.blocked.append(Blocked(sentence, rule.name, why))
-        for rule in rules.victim:
-            if rule.requires and not rule.requires.search(text):
-                continue
-            hit, _ = _first_match(sentence, rule, rules, VICTIM)
-            if hit:
-                found.victim.append(hit)
+    if not any(h.weight >= rules.threshold for h in found.fired):
+        for sentence, lower in candidates:
+            for rule in rules.victim:
+                if rule.requires and not any(word in lower for word in rule.requires):
+                    continue
+                hit, _ = _first_match(sentence, rule, rules, VICTIM)
+                if hit and not rules.other_sense.search(sentence.text):
+                    found.victim.append(hit)
     return found
 
 
