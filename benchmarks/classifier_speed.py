@@ -57,7 +57,8 @@ def main() -> None:
     print(f"classify: {classify_ms:.3f} ms/article ({articles} articles x {ROUNDS} rounds), "
           f"{1000 / classify_ms:.0f} articles/s")  # fmt: skip
     print(f"trafilatura.extract: {extract_ms:.2f} ms/page ({pages} pages)")
-    print(f"ratio classify/extract: {ratio:.3f} (target <= 0.05) -> {'OK' if ratio <= 0.05 else 'TOO SLOW'}")
+    verdict = "OK" if ratio <= 0.05 else "TOO SLOW"
+    print(f"ratio classify/extract: {ratio:.3f} (target <= 0.05) -> {verdict}")
 
 
 if __name__ == "__main__":

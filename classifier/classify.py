@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from classifier import dates, facts
 from classifier.rules import Rules, load_rules
-from classifier.sentences import Sentence, split_sentences
+from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
 from classifier.verdict import Evidence, Verdict
 

@@ -126,7 +126,10 @@ def print_report(report: EvalReport, out: TextIO) -> None:
     w(f"rows counted: {c.tp + c.fp + c.fn + c.tn} (borderline skipped: {report.borderline})\n")
     w(f"TP {c.tp}  FP {c.fp}  FN {c.fn}  TN {c.tn}\n")
     w(f"classifier        precision {c.precision:.3f}  recall {c.recall:.3f}  F1 {c.f1:.3f}\n")
-    for name, b in (("alerts baseline", report.alert_baseline), ("stock phrase", report.stock_baseline)):
+    for name, b in (
+        ("alerts baseline", report.alert_baseline),
+        ("stock phrase", report.stock_baseline),
+    ):
         w(f"{name:<17} precision {b.precision:.3f}  recall {b.recall:.3f}  F1 {b.f1:.3f}\n")
     w(f"fatal right on true positives: {report.fatal.right}/{report.fatal.known} "
       f"= {report.fatal.accuracy:.3f}\n")  # fmt: skip

@@ -14,7 +14,9 @@ from classifier.rules import Rules
 from classifier.verdict import Location
 
 
-def outcome(near: Sequence[str], article: Sequence[str], rules: Rules) -> tuple[bool | None, bool | None]:
+def outcome(
+    near: Sequence[str], article: Sequence[str], rules: Rules
+) -> tuple[bool | None, bool | None]:
     """(fatal, anyone_hit) from police gunfire; None when the article does not say."""
     facts = rules.facts
     for group in (near, article):
@@ -74,7 +76,9 @@ def investigating_agency(article: Sequence[str], rules: Rules) -> str | None:
     return None
 
 
-def location(near: Sequence[str], article: Sequence[str], text: str, rules: Rules) -> Location | None:
+def location(
+    near: Sequence[str], article: Sequence[str], text: str, rules: Rules
+) -> Location | None:
     """The place as written (intersection, block, road) plus city and state when found."""
     as_written = None
     for group in (near, article):

@@ -157,7 +157,7 @@ class _Builder:
     def rules(self, key: str, weighted: bool) -> tuple[Rule, ...]:
         items = self.data.get(key)
         if not isinstance(items, list) or not items:
-            raise self.fail(key, "need at least one [[%s]] entry" % key)
+            raise self.fail(key, f"need at least one [[{key}]] entry")
         out = []
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
@@ -170,7 +170,9 @@ class _Builder:
             if weighted and (not isinstance(weight, int | float) or not 0 < weight <= 1):
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
             requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
-            out.append(Rule(name, self.compile(f"{where}.pattern", pattern), float(weight), requires))
+            out.append(
+                Rule(name, self.compile(f"{where}.pattern", pattern), float(weight), requires)
+            )
         return tuple(out)
 
     def build(self) -> Rules:
@@ -208,20 +210,29 @@ class _Builder:
             investigator_hint=self.plain("places.investigator_hint", places),
             agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
             other_sense=self.compile(
-                "guards.other_sense", [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)]
+                "guards.other_sense",
+                [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)],
             ),
-            less_lethal=self.compile("guards.less_lethal", self.words("guards.less_lethal", guards)),
+            less_lethal=self.compile(
+                "guards.less_lethal", self.words("guards.less_lethal", guards)
+            ),
             named_firearm=self.compile(
                 "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
             ),
             negation_before=self.compile(
                 "guards.negation_before", self.words("guards.negation_before", guards)
             ),
-            hedge_before=self.compile("guards.hedge_before", self.words("guards.hedge_before", guards)),
+            hedge_before=self.compile(
+                "guards.hedge_before", self.words("guards.hedge_before", guards)
+            ),
             agent=self.compile("vocab.agent", r"\b<<agent>>\b"),
-            facts={k: self.compile(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
-                   for k in FACT_KEYS},  # fmt: skip
-            places={k: self.each(f"places.{k}", self.words(f"places.{k}", places)) for k in PLACE_KEYS},
+            facts={
+                k: self.compile(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
+                for k in FACT_KEYS
+            },  # fmt: skip
+            places={
+                k: self.each(f"places.{k}", self.words(f"places.{k}", places)) for k in PLACE_KEYS
+            },
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
         )

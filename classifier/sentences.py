@@ -10,7 +10,7 @@ ABBREVIATIONS = frozenset(
     """sgt lt cpl ofc det capt col gen maj cmdr dep insp supt mr mrs ms dr jr sr st ave blvd rd
     no vs mt ft jan feb mar apr jun jul aug sep sept oct nov dec mo kan kans ariz calif colo conn
     fla ga ill ind ky la md mass mich minn miss mont neb nev okla ore pa tenn tex va wash wis wyo
-    u.s a.m p.m d.c n.y n.j n.c s.c n.m n.h inc co corp gov rep sen hwy""".split()
+    u.s a.m p.m d.c n.y n.j n.c s.c n.m n.h inc co corp gov rep sen hwy""".split()  # noqa: SIM905
 )
 _END = re.compile(r"""[.!?]+["”’)]*\s+(?=["“‘(]?[A-Z0-9])|\n\s*""")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.?[\"”’)]*$")

@@ -18,7 +18,11 @@ class Evidence:
     rule: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sentence": self.sentence, "spans": [list(s) for s in self.spans], "rule": self.rule}
+        return {
+            "sentence": self.sentence,
+            "spans": [list(s) for s in self.spans],
+            "rule": self.rule,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Evidence:

@@ -18,8 +18,8 @@ def run(lines: list[str]) -> tuple[int, list[dict], str]:
 
 
 def test_good_lines_are_classified_in_order_with_ids() -> None:
-    a = {"id": "a", "url": "http://x/a", "title": "Deputy shoots man", "text": "A deputy shot a man.",
-         "published": "2022-05-06"}  # fmt: skip
+    a = {"id": "a", "url": "http://x/a", "title": "Deputy shoots man"}
+    a |= {"text": "A deputy shot a man.", "published": "2022-05-06"}
     b = {"id": "b", "text": "The council passed a budget.", "published": "2022-05-06T10:00:00Z"}
     code, out, err = run([json.dumps(a), "", json.dumps(b)])
     assert code == 0 and err == ""
@@ -51,7 +51,9 @@ def test_rules_error_names_file_and_key(tmp_path: Path) -> None:
 
 def test_rules_error_for_bad_regex(tmp_path: Path) -> None:
     bad = tmp_path / "rules.toml"
-    text = DEFAULT_PATH.read_text(encoding="utf-8").replace("'officers?', 'ofc", "'officers?(', 'ofc")
+    text = DEFAULT_PATH.read_text(encoding="utf-8").replace(
+        "'officers?', 'ofc", "'officers?(', 'ofc"
+    )
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(RulesError, match="vocab.agent"):
         load_rules(bad)

@@ -73,9 +73,18 @@ def test_traps_are_not_flagged(text: str, category: str) -> None:
 @pytest.mark.parametrize(
     "title, text",
     [
-        ("Body-camera video released in police shooting", "The video shows an officer shot a man in May."),
-        ("Officer charged in shooting of teen", "Prosecutors charged the officer who shot the teen."),
-        ("Family files lawsuit over deadly police shooting", "The suit says deputies shot him without warning."),
+        (
+            "Body-camera video released in police shooting",
+            "The video shows an officer shot a man in May.",
+        ),
+        (
+            "Officer charged in shooting of teen",
+            "Prosecutors charged the officer who shot the teen.",
+        ),
+        (
+            "Family files lawsuit over deadly police shooting",
+            "The suit says deputies shot him without warning.",
+        ),
     ],
 )
 def test_followups_are_flagged_as_followups(title: str, text: str) -> None:
