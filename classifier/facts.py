@@ -34,7 +34,8 @@ def outcome(
 
 def officer_injured(article: Sequence[str], rules: Rules) -> bool:
     """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention."""
-    text = " ".join(s for s in article if any(w in s.lower() for w in rules.agent_hint))
+    hints = rules.injury_hint
+    text = " ".join(s for s in article if any(w in s.lower() for w in hints))
     if rules.facts["officer_unhurt"].search(text):
         return False
     return bool(rules.facts["officer_hurt"].search(text))

@@ -55,6 +55,7 @@ class Rules:
     trigger: tuple[str, ...]  # lower-case substrings
     agent_hint: tuple[str, ...]  # lower-case substrings
     investigator_hint: tuple[str, ...]  # lower-case substrings
+    injury_hint: tuple[str, ...]  # lower-case substrings
     agentless: re.Pattern[str]
     other_sense: re.Pattern[str]
     less_lethal: re.Pattern[str]
@@ -208,6 +209,7 @@ class _Builder:
             trigger=self.plain("guards.trigger", guards),
             agent_hint=self.plain("guards.agent_hint", guards),
             investigator_hint=self.plain("places.investigator_hint", places),
+            injury_hint=self.plain("facts.injury_hint", facts),
             agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
             other_sense=self.compile(
                 "guards.other_sense",
