@@ -1,0 +1,160 @@
+"""Decide whether one article reports an officer-involved shooting, and say why.
+
+Decision procedure:
+1. Split headline and body into sentences; skip sentences with no shooting word or with another
+   sense of the word (photo shoot, flu shot, shot clock ...).
+2. Run the `[[fired]]` rules (officer fired) and `[[victim]]` rules (officer was shot).
+3. score = 1 - product(1 - weight) over the distinct sentences with a firing match;
+   flagged when score >= settings.threshold.
+4. Not flagged but an officer was shot -> category "officer_shot"; else "not_ois".
+5. Facts come from the evidence sentences first, then the headline, then the whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from classifier import dates, facts
+from classifier.rules import Rules, load_rules
+from classifier.sentences import split_sentences
+from classifier.shooter import Findings, Hit, scan
+from classifier.verdict import Evidence, Verdict
+
+MAX_EVIDENCE = 4
+
+
+def classify(
+    title: str | None,
+    text: str,
+    published: datetime | date | None = None,
+    *,
+    rules: Rules | None = None,
+    region: Sequence[str] = (),
+) -> Verdict:
+    """Classify one article from its headline and body text."""
+    rules = rules or load_rules()
+    title = (title or "").strip()
+    sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
+    found = scan(sentences, rules)
+    score = _score(found.fired)
+    ois = score >= rules.threshold
+    category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
+    deciding = _deciding(found, ois)
+    evidence = tuple(Evidence(h.sentence.text, h.spans, h.rule) for h in deciding)
+    all_text = [s.text for s in sentences]
+    verdict_fields: dict[str, object] = {}
+    if ois:
+        verdict_fields = _facts(title, text, published, deciding, all_text, rules)
+    reason = _reason(found, ois, category, score, rules)
+    return Verdict(
+        ois=ois,
+        category=category,
+        score=round(score, 3),
+        evidence=evidence,
+        reason=reason,
+        in_region=in_region(region, title, text, verdict_fields.get("agencies", ())),
+        borderline=bool(found.borderline),
+        **verdict_fields,  # type: ignore[arg-type]
+    )
+
+
+def _score(hits: list[Hit]) -> float:
+    """Combine the strongest match of each distinct sentence (a repeated headline counts once)."""
+    best: dict[str, float] = {}
+    for hit in hits:
+        key = hit.sentence.text.lower()
+        best[key] = max(best.get(key, 0.0), hit.weight)
+    remaining = 1.0
+    for weight in best.values():
+        remaining *= 1.0 - weight
+    return 1.0 - remaining
+
+
+def _deciding(found: Findings, ois: bool) -> list[Hit]:
+    """The sentences to show as evidence, strongest first, one hit per sentence."""
+    pool = found.fired if (ois or found.fired) else found.victim
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for hit in sorted(pool, key=lambda h: -h.weight):
+        if hit.sentence.text not in seen:
+            seen.add(hit.sentence.text)
+            out.append(hit)
+    return out[:MAX_EVIDENCE]
+
+
+def _facts(
+    title: str,
+    text: str,
+    published: datetime | date | None,
+    deciding: list[Hit],
+    article: list[str],
+    rules: Rules,
+) -> dict[str, object]:
+    near = [h.sentence.text for h in deciding]
+    headline = [title] if title else []
+    fatal, anyone_hit = facts.outcome(near + headline, article, rules)
+    pub = dates.as_date(published) or dates.published_from_text(text)
+    incident = dates.incident_date(near + headline + article[:6], pub)
+    return {
+        "fatal": fatal,
+        "anyone_hit": anyone_hit,
+        "officer_injured": facts.officer_injured(article, rules),
+        "agencies": facts.agencies(near, rules),
+        "investigating_agency": facts.investigating_agency(article, rules),
+        "location": facts.location(near, article, text, rules),
+        "incident_date": incident,
+        "followup": facts.followup(title, article, rules, incident, pub),
+    }
+
+
+def _reason(found: Findings, ois: bool, category: str, score: float, rules: Rules) -> str:
+    note = ""
+    if found.borderline:
+        note = f" Borderline kind noticed: {found.borderline[0].rule}."
+    if ois:
+        best = max(found.fired, key=lambda h: h.weight)
+        return f"An officer fired ({best.rule}): “{_short(best.sentence.text)}”.{note}"
+    if category == "officer_shot":
+        return (
+            "An officer was shot or shot at, but no sentence says an officer fired: "
+            f"“{_short(found.victim[0].sentence.text)}”.{note}"
+        )
+    if found.fired:
+        best = max(found.fired, key=lambda h: h.weight)
+        return (
+            f"Only weak signs ({best.rule}), score {score:.2f} below {rules.threshold}; "
+            f"no sentence clearly says an officer fired.{note}"
+        )
+    if found.blocked:
+        b = found.blocked[0]
+        return f"A firing pattern was cancelled ({b.why}): “{_short(b.sentence.text)}”.{note}"
+    if found.candidate_sentences:
+        return (
+            "Shooting or gun words appear (e.g. police investigating a shooting), "
+            f"but no sentence says an officer fired.{note}"
+        )
+    return f"No sentence about a shooting by officers.{note}"
+
+
+def _short(sentence: str, limit: int = 140) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def in_region(region: Sequence[str], title: str, text: str, agencies: object) -> bool | None:
+    """Whether the article is about the configured region.
+
+    None when no region is configured. Otherwise True when any region term (a place or an
+    agency, matched case-insensitively as whole words) appears in the agencies whose officers
+    fired or anywhere in the headline or body — the evidence, location and agencies all come
+    from that text, so the article is the widest and final place to look.
+    """
+    terms = [t.strip() for t in region if t and t.strip()]
+    if not terms:
+        return None
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE
+    )
+    haystack = " ".join([title, text, *(agencies if isinstance(agencies, tuple) else ())])
+    return bool(pattern.search(haystack))

@@ -1,0 +1,144 @@
+"""Pull the facts out of a flagged article: outcome, injured officer, agencies, place, follow-up.
+
+Each function looks at the most telling sentences first (the evidence, then the headline) and
+only then at the whole article, so a second incident mentioned in passing weighs less.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from classifier.rules import Rules
+from classifier.verdict import Location
+
+
+def outcome(
+    near: Sequence[str], article: Sequence[str], rules: Rules
+) -> tuple[bool | None, bool | None]:
+    """(fatal, anyone_hit) from police gunfire; None when the article does not say."""
+    facts = rules.facts
+    for group in (near, article):
+        text = " ".join(group)
+        if facts["hit_unknown"].search(text):
+            return None, None
+        if facts["fatal_yes"].search(text):
+            return True, True
+        if facts["hit_no"].search(text):
+            return False, False
+        if facts["fatal_no"].search(text):
+            return False, True
+    return None, None
+
+
+def officer_injured(article: Sequence[str], rules: Rules) -> bool:
+    """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention."""
+    hints = rules.injury_hint
+    text = " ".join(s for s in article if any(w in s.lower() for w in hints))
+    if rules.facts["officer_unhurt"].search(text):
+        return False
+    return bool(rules.facts["officer_hurt"].search(text))
+
+
+def agencies(sentences: Sequence[str], rules: Rules) -> tuple[str, ...]:
+    """Agencies named as "<Place> police/deputies/troopers" or by acronym, in first-seen order."""
+    found: list[str] = []
+    for sentence in sentences:
+        for pattern in rules.places["agency"]:
+            for m in pattern.finditer(sentence):
+                name = _agency_name(m, rules)
+                if name and name not in found:
+                    found.append(name)
+    return tuple(found)
+
+
+def _agency_name(m: re.Match[str], rules: Rules) -> str | None:
+    groups = m.groupdict()
+    if groups.get("acro"):
+        return groups["acro"]
+    place = _strip_place(groups.get("place") or "", rules)
+    kind = rules.kinds.get((groups.get("kind") or "").lower().replace("’", "'"))
+    if not place or not kind or place.lower() in rules.kinds:
+        return None
+    return f"{place} {kind}"
+
+
+def investigating_agency(article: Sequence[str], rules: Rules) -> str | None:
+    hints = rules.investigator_hint
+    sentences = [s for s in article if any(w in s.lower() for w in hints)]
+    for pattern in rules.places["investigator"]:
+        for sentence in sentences:
+            m = pattern.search(sentence)
+            if m:
+                name = _strip_place(m["agency"], rules)
+                if name:
+                    return name
+    return None
+
+
+def location(
+    near: Sequence[str], article: Sequence[str], text: str, rules: Rules
+) -> Location | None:
+    """The place as written (intersection, block, road) plus city and state when found."""
+    as_written = None
+    for group in (near, article):
+        for pattern in rules.places["location"]:
+            m = next(filter(None, (pattern.search(s) for s in group)), None)
+            if m:
+                as_written = m["loc"].strip(" ,.")
+                break
+        if as_written:
+            break
+    city, state = _dateline(text, rules)
+    if city is None:
+        city, state = _city_state(list(near) + list(article), rules)
+    if as_written is None and city is None and state is None:
+        return None
+    return Location(as_written=as_written, city=city, state=state)
+
+
+def _dateline(text: str, rules: Rules) -> tuple[str | None, str | None]:
+    for pattern in rules.places["dateline"]:
+        m = pattern.search(text[:600])
+        if m:
+            state = _state(m["state"], rules)
+            if state:
+                return m["city"].strip().title(), state
+    return None, None
+
+
+def _city_state(sentences: Sequence[str], rules: Rules) -> tuple[str | None, str | None]:
+    for sentence in sentences:
+        for pattern in rules.places["city_state"]:
+            for m in pattern.finditer(sentence):
+                state = _state(m["state"], rules)
+                city = _strip_place(m["city"], rules)
+                if state and city and city.lower() not in rules.states:
+                    return city, state
+    return None, None
+
+
+def _state(name: str, rules: Rules) -> str | None:
+    key = name.strip().rstrip(".").lower()
+    return rules.states.get(key) or rules.states.get(key.split()[0]) if key else None
+
+
+def _strip_place(name: str, rules: Rules) -> str:
+    for pattern in rules.places["not_a_place"]:
+        name = pattern.sub("", name)
+    return name.strip(" ,.")
+
+
+def followup(
+    title: str, article: Sequence[str], rules: Rules, incident: date | None, published: date | None
+) -> bool:
+    """An article about an earlier shooting: legal or video news, or an incident long before."""
+    if incident and published and (published - incident).days > 14:
+        return True
+    strong, weak = rules.facts["followup_strong"], rules.facts["followup_weak"]
+    if title and (strong.search(title) or rules.facts["followup_title"].search(title)):
+        return True
+    text = " ".join(article)
+    points = 2 * len(strong.findall(text)) + len(weak.findall(text))
+    return points >= 4

@@ -1,0 +1,259 @@
+"""Load `config/classifier.toml` into typed, pre-compiled rule objects.
+
+Every problem in the file becomes a `RulesError` naming the file and the key, so a person
+tuning the rules sees where they went wrong without reading this code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "classifier.toml"
+FLAGS = re.IGNORECASE
+_PLACEHOLDER = re.compile(r"<<(\w+)>>")
+
+FACT_KEYS = (
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
+    "followup_strong", "followup_weak", "followup_title",
+)  # fmt: skip
+PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
+
+
+class RulesError(ValueError):
+    """The rules file cannot be used; the message names the file and the key."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        super().__init__(f"{path}: key {key!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named pattern; `weight` says how sure a match makes us that an officer fired."""
+
+    name: str
+    regex: re.Pattern[str]
+    weight: float = 1.0
+    requires: tuple[str, ...] = ()  # lower-case substrings; the pattern runs only if one is present
+
+
+@dataclass(frozen=True)
+class Rules:
+    """All rules, compiled once. Build with `load_rules`."""
+
+    source: str
+    threshold: float
+    fired: tuple[Rule, ...]
+    victim: tuple[Rule, ...]
+    borderline: tuple[Rule, ...]
+    trigger: tuple[str, ...]  # lower-case substrings
+    agent_hint: tuple[str, ...]  # lower-case substrings
+    investigator_hint: tuple[str, ...]  # lower-case substrings
+    injury_hint: tuple[str, ...]  # lower-case substrings
+    agentless: re.Pattern[str]
+    other_sense: re.Pattern[str]
+    less_lethal: re.Pattern[str]
+    named_firearm: re.Pattern[str]
+    negation_before: re.Pattern[str]
+    hedge_before: re.Pattern[str]
+    agent: re.Pattern[str]
+    facts: Mapping[str, re.Pattern[str]]
+    places: Mapping[str, tuple[re.Pattern[str], ...]]  # tried in order
+    states: Mapping[str, str]  # lower-case state name or abbreviation -> postal code
+    kinds: Mapping[str, str]  # lower-case "police", "deputies" ... -> agency suffix
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Read and compile a rules file; `None` means the bundled `config/classifier.toml`.
+
+    The bundled file is compiled once and cached; other paths are read every call.
+    """
+    if path is None:
+        return _load_default()
+    return _load(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> Rules:
+    return _load(DEFAULT_PATH)
+
+
+def _load(path: Path) -> Rules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RulesError(path, "<file>", f"cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(path, "<file>", f"not valid TOML: {exc}") from exc
+    return _Builder(path, data).build()
+
+
+class _Builder:
+    """Turns the parsed TOML into `Rules`, checking each key as it goes."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path, self.data = path, data
+        self.vocab: dict[str, str] = {}
+
+    def fail(self, key: str, problem: str) -> RulesError:
+        return RulesError(self.path, key, problem)
+
+    def table(self, key: str, within: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        value = (self.data if within is None else within).get(key.rsplit(".", 1)[-1])
+        if not isinstance(value, dict):
+            raise self.fail(key, "missing table" if value is None else "must be a table")
+        return value
+
+    def words(self, key: str, table: Mapping[str, Any]) -> list[str]:
+        value = table.get(key.rsplit(".", 1)[-1])
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a non-empty list of strings")
+        return value
+
+    def plain(self, key: str, table: Mapping[str, Any]) -> tuple[str, ...]:
+        """Plain substrings (not regexes), lower-cased, for fast pre-checks."""
+        return tuple(w.lower() for w in self.words(key, table))
+
+    def names(self, key: str, table: Mapping[str, Any]) -> Mapping[str, str]:
+        value = table.get(key.rsplit(".", 1)[-1])
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self.fail(key, 'must be a table of name = "value" strings')
+        return value
+
+    def expand(self, key: str, source: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            if m.group(1) not in self.vocab:
+                raise self.fail(key, f"unknown placeholder <<{m.group(1)}>>")
+            return self.vocab[m.group(1)]
+
+        return _PLACEHOLDER.sub(sub, source)
+
+    def compile(self, key: str, source: str | list[str]) -> re.Pattern[str]:
+        parts = [source] if isinstance(source, str) else source
+        text = "|".join(f"(?:{self.expand(key, p)})" for p in parts)
+        try:
+            return re.compile(text, FLAGS)
+        except re.error as exc:
+            raise self.fail(key, f"bad regular expression: {exc}") from exc
+
+    def each(self, key: str, sources: list[str]) -> tuple[re.Pattern[str], ...]:
+        return tuple(self.compile(f"{key}[{i}]", p) for i, p in enumerate(sources))
+
+    def alternation(self, key: str, items: list[str]) -> str:
+        text = "(?:" + "|".join(items) + ")"
+        try:
+            re.compile(text, FLAGS)
+        except re.error as exc:
+            raise self.fail(key, f"bad regular expression: {exc}") from exc
+        return text
+
+    def rules(self, key: str, weighted: bool) -> tuple[Rule, ...]:
+        items = self.data.get(key)
+        if not isinstance(items, list) or not items:
+            raise self.fail(key, f"need at least one [[{key}]] entry")
+        out = []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            name, pattern = item.get("name"), item.get("pattern")
+            if not isinstance(name, str) or not name:
+                raise self.fail(f"{where}.name", "must be a non-empty string")
+            if not isinstance(pattern, str):
+                raise self.fail(f"{where}.pattern", "must be a string")
+            weight = item.get("weight", 1.0)
+            if weighted and (not isinstance(weight, int | float) or not 0 < weight <= 1):
+                raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
+            requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
+            out.append(
+                Rule(name, self.compile(f"{where}.pattern", pattern), float(weight), requires)
+            )
+        return tuple(out)
+
+    def build(self) -> Rules:
+        settings = self.table("settings")
+        threshold = settings.get("threshold")
+        if not isinstance(threshold, int | float) or not 0 < threshold < 1:
+            raise self.fail("settings.threshold", "must be a number between 0 and 1")
+        gap_words = settings.get("gap_words")
+        if not isinstance(gap_words, int) or not 0 <= gap_words <= 20:
+            raise self.fail("settings.gap_words", "must be an integer from 0 to 20")
+        vocab = self.table("vocab")
+        for name in vocab:
+            items = [self.expand(f"vocab.{name}", w) for w in self.words(f"vocab.{name}", vocab)]
+            self.vocab[name] = self.alternation(f"vocab.{name}", items)
+        if "agent" in self.vocab:  # whole words: "police" is not the start of "policy"
+            self.vocab["agent"] = rf"(?<!\w){self.vocab['agent']}(?!\w)"
+        gap = self.table("gap")
+        groups = {g: self.words(f"gap.{g}", gap) for g in ("speech", "subjects", "clause")}
+        loose = [w for g in groups.values() for w in g]
+        strict = loose + self.words("gap.negation", gap) + self.words("gap.passive", gap)
+        self.vocab["gap"] = _gap(strict, gap_words)
+        self.vocab["gap_loose"] = _gap(loose, gap_words)
+        self.vocab["by_gap"] = _by_gap(loose, 5)
+        guards = self.table("guards")
+        facts, places = self.table("facts"), self.table("places")
+        states, kinds = self.names("places.states", places), self.names("places.kinds", places)
+        return Rules(
+            source=str(self.path),
+            threshold=float(threshold),
+            fired=self.rules("fired", weighted=True),
+            victim=self.rules("victim", weighted=False),
+            borderline=self.rules("borderline", weighted=False),
+            trigger=self.plain("guards.trigger", guards),
+            agent_hint=self.plain("guards.agent_hint", guards),
+            investigator_hint=self.plain("places.investigator_hint", places),
+            injury_hint=self.plain("facts.injury_hint", facts),
+            agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
+            other_sense=self.compile(
+                "guards.other_sense",
+                [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)],
+            ),
+            less_lethal=self.compile(
+                "guards.less_lethal", self.words("guards.less_lethal", guards)
+            ),
+            named_firearm=self.compile(
+                "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
+            ),
+            negation_before=self.compile(
+                "guards.negation_before", self.words("guards.negation_before", guards)
+            ),
+            hedge_before=self.compile(
+                "guards.hedge_before", self.words("guards.hedge_before", guards)
+            ),
+            agent=self.compile("vocab.agent", r"\b<<agent>>\b"),
+            facts={
+                k: self.compile(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
+                for k in FACT_KEYS
+            },  # fmt: skip
+            places={
+                k: self.each(f"places.{k}", self.words(f"places.{k}", places)) for k in PLACE_KEYS
+            },
+            states={k.lower(): v.upper() for k, v in states.items()},
+            kinds={k.lower(): v for k, v in kinds.items()},
+        )
+
+
+def _gap(blockers: list[str], most: int) -> str:
+    """Up to `most` words, none of them a blocker, between two parts of a pattern."""
+    stop = "|".join(blockers)
+    # A short relative clause may sit in the gap: "the officer who was wounded returned fire".
+    word = rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+)"
+    return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
+
+
+def _by_gap(blockers: list[str], most: int) -> str:
+    """Words after "by" and before the officer word ("by a Kansas City, Kansas police officer")."""
+    stop = "|".join(blockers)
+    return rf"(?:(?!(?:{stop})\b)[\w'’.-]+[\s,]+){{0,{most}}}?"
+
+
+def _words_only(items: list[str]) -> list[str]:
+    """Whole words only, so "sued" does not match inside "pursued"."""
+    return [rf"\b(?:{w})\b" for w in items]

@@ -1,0 +1,134 @@
+"""Who fired: find sentences saying an officer fired, or that an officer was shot.
+
+A rule match only counts when its guards pass: the officer word is not negated ("no officers
+fired"), the clause is not a question ("unclear whether an officer fired"), and the rounds were
+not less-lethal ("fired beanbag rounds"). Clause and subject checks are inside the patterns
+themselves (the bounded gaps of `config/classifier.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classifier.rules import Rule, Rules
+from classifier.sentences import Sentence
+
+FIRED, VICTIM, BORDERLINE = "fired", "victim", "borderline"
+_LOOK_BEHIND = 90  # characters before a match searched for negation and hedges
+_LOOK_AHEAD = 45  # characters after a match searched for less-lethal words
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule matching one sentence."""
+
+    sentence: Sentence
+    rule: str
+    weight: float
+    spans: tuple[tuple[int, int], ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A firing pattern that matched but was cancelled by a guard; kept to explain negatives."""
+
+    sentence: Sentence
+    rule: str
+    why: str
+
+
+@dataclass
+class Findings:
+    """Everything the shooter rules found in one article."""
+
+    fired: list[Hit]
+    victim: list[Hit]
+    borderline: list[Hit]
+    blocked: list[Blocked]
+    candidate_sentences: int  # sentences that passed the cheap trigger and sense checks
+
+
+def scan(sentences: list[Sentence], rules: Rules) -> Findings:
+    """Run the rules over every sentence that could be evidence.
+
+    Cheap substring checks come first; victim rules ("officer was shot") only run when no
+    sentence says an officer fired, since they can then only change the category.
+    """
+    found = Findings([], [], [], [], 0)
+    # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
+    # unless the sentence names a real firearm.
+    less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
+    candidates: list[tuple[Sentence, str]] = []
+    for sentence in sentences:
+        text = sentence.text
+        lower = text.lower()
+        if not any(word in lower for word in rules.trigger):
+            continue
+        has_hint = any(word in lower for word in rules.agent_hint)
+        names_officer = (has_hint and rules.agent.search(text)) or rules.agentless.search(text)
+        found.candidate_sentences += 1
+        for rule in rules.borderline:
+            m = rule.regex.search(text)
+            if m:
+                found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
+        if not names_officer:
+            continue  # every firing and victim rule names an officer, or says "OIS"
+        candidates.append((sentence, lower))
+        for rule in rules.fired:
+            if rule.requires and not any(word in lower for word in rule.requires):
+                continue
+            hit, why = _first_match(sentence, rule, rules, FIRED)
+            if hit and less_lethal_story and not rules.named_firearm.search(text):
+                hit, why = None, "less-lethal story and no firearm named"
+            if hit and rules.other_sense.search(text):  # checked late: it is rarely needed
+                hit, why = None, "another sense of the word (sport, film, vaccine ...)"
+            if hit:
+                found.fired.append(hit)
+            elif why:
+                found.blocked.append(Blocked(sentence, rule.name, why))
+    if not any(h.weight >= rules.threshold for h in found.fired):
+        for sentence, lower in candidates:
+            for rule in rules.victim:
+                if rule.requires and not any(word in lower for word in rule.requires):
+                    continue
+                hit, _ = _first_match(sentence, rule, rules, VICTIM)
+                if hit and not rules.other_sense.search(sentence.text):
+                    found.victim.append(hit)
+    return found
+
+
+def _first_match(
+    sentence: Sentence, rule: Rule, rules: Rules, kind: str
+) -> tuple[Hit | None, str | None]:
+    """The first guarded match of `rule` in `sentence`, or why the last match was cancelled."""
+    text = sentence.text
+    why = None
+    for m in rule.regex.finditer(text):
+        why = _guard(text, m, rules, check_weapon=kind == FIRED)
+        if why is None:
+            return Hit(sentence, rule.name, rule.weight, _spans(m), kind), None
+    return None, why
+
+
+def _guard(text: str, m: re.Match[str], rules: Rules, *, check_weapon: bool) -> str | None:
+    start = min(s for s, _ in _spans(m))
+    before = text[max(0, start - _LOOK_BEHIND) : start]
+    if rules.negation_before.search(before[-40:]):
+        return "negated"
+    if rules.hedge_before.search(before):
+        return "hedged"
+    if check_weapon and rules.less_lethal.search(text[m.start() : m.end() + _LOOK_AHEAD]):
+        return "less-lethal weapon"
+    return None
+
+
+def _spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+    """Spans of the named agent/verb groups that took part, else of the whole match."""
+    spans = sorted(
+        m.span(name)
+        for name, value in m.groupdict().items()
+        if value is not None and name.startswith(("agent", "verb"))
+    )
+    return tuple(spans) if spans else (m.span(),)
