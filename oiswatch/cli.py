@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from classifier.rules import RulesError
 from config import ENV_VAR, Config, ConfigError, load_config
 from oiswatch import commands
 from store import StoreError
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args._run(args) or 0)
-    except ConfigError as exc:
+    except (ConfigError, RulesError) as exc:
         print(f"oiswatch: configuration error: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:
