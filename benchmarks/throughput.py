@@ -1,0 +1,203 @@
+"""Crawl throughput: `scrapy crawl backfill` over 543 local pages against bare trafilatura.
+
+Run from the repository root, with ../shared beside it:
+
+    python benchmarks/throughput.py [--workers N] [--concurrency N]
+
+Serves the 181 article-extraction benchmark pages three times over (/a/<id>, /b/<id>,
+/c/<id>: 543 distinct URLs) from a 127.0.0.1 HTTP server in its own process, runs the
+backfill spider on them as a subprocess with a temporary SQLite store, and in the same run
+times single-process `trafilatura.extract` over the same 543 bodies. Prints the crawl's wall
+time over the baseline's (target <= 0.85), pages/s, peak memory, and what the store holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import multiprocessing
+import os
+import re
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
+COPIES = ("a", "b", "c")
+TARGET = 0.85
+
+
+def load_bodies() -> dict[str, bytes]:
+    ids = sorted(json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8")))
+    return {i: gzip.decompress((DATA / "html" / f"{i}.html.gz").read_bytes()) for i in ids}
+
+
+def _serve(port_out: multiprocessing.connection.Connection) -> None:
+    bodies = load_bodies()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real news site would
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            parts = self.path.strip("/").split("/")
+            body = bodies.get(parts[1]) if len(parts) == 2 and parts[0] in COPIES else None
+            if body is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_out.send(server.server_address[1])
+    server.serve_forever()
+
+
+def start_server() -> tuple[multiprocessing.process.BaseProcess, int]:
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_serve, args=(send,), daemon=True)
+    process.start()
+    return process, receive.recv()
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+)", status)
+        total += int(match.group(1)) if match else 0
+        stack.extend(int(c) for c in children)
+    return total
+
+
+class PeakMemory(threading.Thread):
+    """Samples the crawl's process tree (Scrapy plus its extraction workers) every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+
+
+def write_config(directory: Path, workers: int) -> Path:
+    bundled = (ROOT / "config" / "oiswatch.toml").read_text(encoding="utf-8")
+    db = directory / "throughput.db"
+    text = re.sub(r'(?m)^url = "sqlite:[^"]*"', f'url = "sqlite:///{db}"', bundled, count=1)
+    text = re.sub(r"(?m)^extraction_workers = \d+", f"extraction_workers = {workers}", text)
+    path = directory / "oiswatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_crawl(urls_file: Path, config: Path, concurrency: int) -> tuple[float, int, int, str]:
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "backfill",
+        "-a", f"urls={urls_file}",
+        "-s", "DOWNLOAD_DELAY=0",
+        "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"CONCURRENT_REQUESTS={concurrency}",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+        "-s", "ROBOTSTXT_OBEY=False",
+        "-s", "LOG_LEVEL=INFO",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OISWATCH_CONFIG": str(config)}
+    log = config.parent / "crawl.log"
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        memory = PeakMemory(process.pid)
+        memory.start()
+        code = process.wait()
+    seconds = time.perf_counter() - start
+    memory.done.set()
+    memory.join()
+    if code != 0:
+        sys.exit(f"scrapy crawl backfill failed ({code}); log:\n{log.read_text()[-4000:]}")
+    # ru_maxrss of children: the largest single process that has exited (KiB on Linux).
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, memory.peak_kib, largest, log.read_text(errors="replace")
+
+
+def store_counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT fetch_status, count(*) FROM articles GROUP BY fetch_status")
+        return dict(rows.fetchall())
+
+
+def baseline(bodies: list[bytes]) -> float:
+    import trafilatura
+
+    trafilatura.extract(bodies[0], include_comments=False)  # imports and caches warm
+    start = time.perf_counter()
+    for body in bodies:
+        trafilatura.extract(body, include_comments=False)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2, help="extraction worker processes")
+    parser.add_argument("--concurrency", type=int, default=32, help="CONCURRENT_REQUESTS")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # trafilatura logs every page it discards
+    bodies = load_bodies()
+    server, port = start_server()
+    try:
+        with tempfile.TemporaryDirectory(prefix="oiswatch-throughput-") as tmp:
+            directory = Path(tmp)
+            urls = [f"http://127.0.0.1:{port}/{c}/{i}" for c in COPIES for i in bodies]
+            urls_file = directory / "urls.txt"
+            urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+            config = write_config(directory, args.workers)
+            crawl_s, tree_kib, largest_kib, log = run_crawl(urls_file, config, args.concurrency)
+            counts = store_counts(directory / "throughput.db")
+    finally:
+        server.terminate()
+        server.join()
+    base_s = baseline([bodies[i] for _ in COPIES for i in bodies])
+    pages = len(urls)
+    ratio = crawl_s / base_s
+    print(f"{pages} pages served from 127.0.0.1, {args.workers} extraction workers, ", end="")
+    print(f"CONCURRENT_REQUESTS={args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"crawl (scrapy crawl backfill): {crawl_s:6.2f} s  {pages / crawl_s:6.1f} pages/s")
+    print(f"baseline (1 process, bare trafilatura.extract): {base_s:6.2f} s  "
+          f"{pages / base_s:6.1f} pages/s")  # fmt: skip
+    print(f"wall_time / baseline_time = {ratio:.2f}  (target <= {TARGET})")
+    print(f"peak memory: crawl process tree {tree_kib / 1024:.0f} MiB (sampled), "
+          f"largest single process {largest_kib / 1024:.0f} MiB")  # fmt: skip
+    print(f"store: {sum(counts.values())} article rows by fetch_status {counts}")
+    outcomes = re.findall(r"'oiswatch/articles/(\w+)': (\d+)", log)
+    if outcomes:
+        print("crawl outcomes: " + ", ".join(f"{k}={v}" for k, v in outcomes))
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
