@@ -11,10 +11,11 @@ import contextlib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -152,25 +153,45 @@ def _meta_published(tree: HtmlElement) -> datetime | None:
     return None
 
 
-def _declared_canonical(tree: HtmlElement) -> str | None:
-    for link in tree.iterfind(".//link[@href]"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            return link.get("href")
-    for meta in tree.iterfind(".//meta[@content]"):
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
-            return meta.get("content")
-    return None
+def _declared_canonicals(tree: HtmlElement) -> list[str]:
+    """Canonical URLs the page declares, best first: <link rel=canonical>, then og:url."""
+    links = [
+        link.get("href", "")
+        for link in tree.iterfind(".//link[@href]")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    og = [
+        meta.get("content", "")
+        for meta in tree.iterfind(".//meta[@content]")
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url"
+    ]
+    return links[:1] + og[:1]
 
 
-def canonical_for(declared: str | None, url: str) -> str:
-    """The page's declared canonical (resolved, cleaned) if on the fetched site, else `url`."""
-    if declared and declared.strip():
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url).path.strip("/")
+    except ValueError:
+        return ""
+
+
+def canonical_for(declared: Sequence[str], url: str) -> str:
+    """The first declared canonical on the fetched site (resolved, cleaned), else `url` cleaned.
+
+    Ignored: canonicals on other sites (syndicated copies point at the wire service, and a
+    hostile page could claim any URL), and a site's home page given as the canonical of an
+    article (a template bug that would make every story look like one).
+    """
+    for candidate in declared:
         try:
-            resolved = urljoin(url, declared.strip())
+            resolved = urljoin(url, candidate.strip())
         except ValueError:
-            resolved = ""
-        if resolved.startswith(("http://", "https://")) and same_site(resolved, url):
-            return clean_url(resolved)
+            continue
+        if not candidate.strip() or not resolved.startswith(("http://", "https://")):
+            continue
+        if not same_site(resolved, url) or (not _path(resolved) and _path(url)):
+            continue
+        return clean_url(resolved)
     return clean_url(url)
 
 
@@ -237,7 +258,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> Extracted | N
         title=_clean(meta.title),
         author=_clean(meta.author),
         published=published,
-        canonical_url=canonical_for(_declared_canonical(tree), url),
+        canonical_url=canonical_for(_declared_canonicals(tree), url),
         language=_language(meta.language, tree),
         content_hash=content_hash(text),
     )

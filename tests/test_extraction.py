@@ -72,6 +72,17 @@ def test_content_hash_ignores_whitespace_differences() -> None:
         ),
         # no declaration at all
         ("", "https://amp.kcnews.example.com/s?id=5"),
+        # an off-site canonical does not hide a same-site og:url
+        (
+            '<link rel="canonical" href="https://wire.example.net/x">'
+            '<meta property="og:url" content="https://www.kcnews.example.com/story/4">',
+            "https://www.kcnews.example.com/story/4",
+        ),
+        # the home page as every article's canonical is a template bug, not a canonical
+        (
+            '<link rel="canonical" href="https://www.kcnews.example.com/">',
+            "https://amp.kcnews.example.com/s?id=5",
+        ),
     ],
 )
 def test_canonical_url(head: str, canonical: str) -> None:
