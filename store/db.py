@@ -312,20 +312,18 @@ class Store:
         self.record_source(conn, original_id, article.feed)
 
     def stored_article(self, url: str) -> Article | None:
-        """The stored article a link leads to (by URL or canonical URL), if fetched."""
+        """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
+        ok = articles.c.fetch_status == "ok"
         with self.engine.connect() as conn:
-            row = (
-                conn.execute(
-                    select(articles)
-                    .where(
-                        or_(articles.c.url == url, articles.c.canonical_url == url),
-                        articles.c.fetch_status == "ok",
-                    )
-                    .order_by(articles.c.id)
-                )
-                .mappings()
-                .first()
-            )
+            own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
+            row = own if own is not None and own["fetch_status"] == "ok" else None
+            if row is None:
+                canonical = own["canonical_url"] if own is not None else None
+                wanted = [articles.c.canonical_url == url]
+                if canonical:
+                    wanted.append(articles.c.canonical_url == canonical)
+                query = select(articles).where(or_(*wanted), ok).order_by(articles.c.id)
+                row = conn.execute(query).mappings().first()
         if row is None:
             return None
         verdict = None

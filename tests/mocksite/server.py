@@ -7,6 +7,7 @@ request, with an ETag and Last-Modified that change only when the entries do.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections import Counter
@@ -45,6 +46,11 @@ class Feed:
     extra: str = ""  # raw markup appended to the channel, e.g. a malformed element
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the crawler hangs up on huge and slow responses on purpose
+
+
 class MockSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
@@ -54,7 +60,7 @@ class MockSite:
         self.conditional: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -176,10 +182,9 @@ def _handler(site: MockSite) -> Callable[..., BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            try:
+            # The crawler may hang up on a large body, as it should.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(route.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the crawler gave up on a large body, as it should
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
