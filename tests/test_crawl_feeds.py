@@ -24,7 +24,7 @@ from store.schema import articles, feeds
 FEEDS = ("rss", "atom", "briefs", "dead", "garbage")
 FAILING = ("missing", "error", "slow", "loop", "huge")
 PRINT_PATH = "/news/bridge-repair/print"
-REUSED_ID_PATH = "/news/council-budget-updated"
+REUSED_ID_PATH = "/news/school-board-vote-updated"
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def polls(tmp_path_factory: pytest.TempPathFactory) -> list[Poll]:
                 site.add_entry(PATHS["rss"], FeedItem("Bridge (print)", PRINT_PATH, "p-1", DAY))
                 site.add_page(REUSED_ID_PATH, article_page("Updated", story("x"), purpose="never"))
                 site.add_entry(
-                    PATHS["atom"], FeedItem("Budget, updated", REUSED_ID_PATH, "ledger-1001", DAY)
+                    PATHS["atom"], FeedItem("Junta, updated", REUSED_ID_PATH, "ledger-1004", DAY)
                 )
             result = scrapy("crawl", "feeds", config=config)
             assert result.returncode == 0, result.stderr[-3000:]

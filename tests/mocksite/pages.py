@@ -42,7 +42,8 @@ def article_page(
 <body>
 <header><nav><ul>
   <li><a href="/">Home</a></li><li><a href="/local">Local</a></li>
-  <li><a href="/weather">Weather radar</a></li><li><a href="/subscribe">Subscribe to the Ledger</a></li>
+  <li><a href="/weather">Weather radar</a></li>
+  <li><a href="/subscribe">Subscribe to the Ledger</a></li>
 </ul></nav></header>
 <main>
 <article>
