@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -78,32 +79,47 @@ def start_server() -> tuple[multiprocessing.process.BaseProcess, int]:
     return process, receive.recv()
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
-    total, stack = 0, [root]
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> dict[int, tuple[int, float]]:
+    """pid -> (resident KiB, CPU seconds) of a process and its descendants, from /proc."""
+    found, stack = {}, [root]
     while stack:
         pid = stack.pop()
         try:
             status = Path(f"/proc/{pid}/status").read_text()
+            stat = Path(f"/proc/{pid}/stat").read_text()
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
         match = re.search(r"VmRSS:\s+(\d+)", status)
-        total += int(match.group(1)) if match else 0
+        fields = stat.rpartition(")")[2].split()  # after "(comm)": state is field 3
+        cpu = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+        found[pid] = (int(match.group(1)) if match else 0, cpu)
         stack.extend(int(c) for c in children)
-    return total
+    return found
 
 
-class PeakMemory(threading.Thread):
-    """Samples the crawl's process tree (Scrapy plus its extraction workers) every 50 ms."""
+class TreeSampler(threading.Thread):
+    """Samples the crawl's process tree (Scrapy, forkserver, workers) every 50 ms: peak total
+    resident memory, and the last CPU time seen of each process."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+        self.cpu: dict[int, float] = {}
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+            tree = _tree(self.pid)
+            self.peak_kib = max(self.peak_kib, sum(rss for rss, _ in tree.values()))
+            self.cpu.update({pid: cpu for pid, (_, cpu) in tree.items()})
+
+    def cpu_split(self) -> tuple[float, float]:
+        """CPU seconds of the Scrapy process, and of everything under it."""
+        main = self.cpu.get(self.pid, 0.0)
+        return main, sum(self.cpu.values()) - main
 
 
 def write_config(directory: Path, workers: int) -> Path:
@@ -116,7 +132,17 @@ def write_config(directory: Path, workers: int) -> Path:
     return path
 
 
-def run_crawl(urls_file: Path, config: Path, concurrency: int) -> tuple[float, int, int, str]:
+@dataclass(frozen=True)
+class Crawl:
+    seconds: float
+    tree_kib: int  # peak resident memory of the process tree, sampled
+    largest_kib: int  # ru_maxrss of the largest single child process
+    main_cpu: float  # CPU seconds of the Scrapy process (sampled, so slightly low)
+    worker_cpu: float  # CPU seconds of its descendants (forkserver and workers)
+    log: str
+
+
+def run_crawl(urls_file: Path, config: Path, concurrency: int) -> Crawl:
     command = [
         sys.executable, "-m", "scrapy", "crawl", "backfill",
         "-a", f"urls={urls_file}",
@@ -132,7 +158,7 @@ def run_crawl(urls_file: Path, config: Path, concurrency: int) -> tuple[float, i
     start = time.perf_counter()
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-        memory = PeakMemory(process.pid)
+        memory = TreeSampler(process.pid)
         memory.start()
         code = process.wait()
     seconds = time.perf_counter() - start
@@ -142,7 +168,9 @@ def run_crawl(urls_file: Path, config: Path, concurrency: int) -> tuple[float, i
         sys.exit(f"scrapy crawl backfill failed ({code}); log:\n{log.read_text()[-4000:]}")
     # ru_maxrss of children: the largest single process that has exited (KiB on Linux).
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, memory.peak_kib, largest, log.read_text(errors="replace")
+    main_cpu, worker_cpu = memory.cpu_split()
+    text = log.read_text(errors="replace")
+    return Crawl(seconds, memory.peak_kib, largest, main_cpu, worker_cpu, text)
 
 
 def store_counts(db: Path) -> dict[str, int]:
@@ -171,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # trafilatura logs every page it discards
     bodies = load_bodies()
-    crawls: list[tuple[float, int, int, str]] = []
+    crawls: list[Crawl] = []
     server, port = start_server()
     try:
         urls = [f"http://127.0.0.1:{port}/{c}/{i}" for c in COPIES for i in bodies]
@@ -188,8 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         server.join()
     all_bodies = [bodies[i] for _ in COPIES for i in bodies]
     base_runs = [baseline(all_bodies) for _ in range(args.repeat)]
-    crawl_s, base_s = min(c[0] for c in crawls), min(base_runs)
-    tree_kib, largest_kib = max(c[1] for c in crawls), max(c[2] for c in crawls)
+    best = min(crawls, key=lambda c: c.seconds)
+    crawl_s, base_s = best.seconds, min(base_runs)
+    tree_kib, largest_kib = max(c.tree_kib for c in crawls), max(c.largest_kib for c in crawls)
     pages, ratio = len(urls), crawl_s / base_s
     print(
         f"{pages} pages from 127.0.0.1, {args.workers} extraction workers, "
@@ -202,15 +231,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{pages / base_s:6.1f} pages/s"
     )
     if args.repeat > 1:
-        print("all runs: crawl " + " ".join(f"{c[0]:.2f}" for c in crawls) + " s; baseline "
+        print("all runs: crawl " + " ".join(f"{c.seconds:.2f}" for c in crawls) + " s; baseline "
               + " ".join(f"{b:.2f}" for b in base_runs) + " s")  # fmt: skip
+    print(
+        f"crawl CPU: Scrapy process {best.main_cpu:.2f} s, extraction workers "
+        f"{best.worker_cpu:.2f} s ({best.worker_cpu / best.seconds:.2f} cores busy on average)"
+    )
     print(f"wall_time / baseline_time = {ratio:.2f}  (target <= {TARGET})")
     print(
         f"peak memory: crawl process tree {tree_kib / 1024:.0f} MiB (sampled), "
         f"largest single process {largest_kib / 1024:.0f} MiB"
     )
     print(f"store (last run): {sum(counts.values())} article rows by fetch_status {counts}")
-    outcomes = re.findall(r"'oiswatch/articles/(\w+)': (\d+)", crawls[-1][3])
+    outcomes = re.findall(r"'oiswatch/articles/(\w+)': (\d+)", crawls[-1].log)
     if outcomes:
         print("crawl outcomes (last run): " + ", ".join(f"{k}={v}" for k, v in outcomes))
     return 0 if ratio <= TARGET else 1
