@@ -142,17 +142,18 @@ class Crawl:
     log: str
 
 
-def run_crawl(urls_file: Path, config: Path, concurrency: int) -> Crawl:
+def run_crawl(urls_file: Path, config: Path, concurrency: int | None) -> Crawl:
     command = [
         sys.executable, "-m", "scrapy", "crawl", "backfill",
         "-a", f"urls={urls_file}",
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", f"CONCURRENT_REQUESTS={concurrency}",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
         "-s", "ROBOTSTXT_OBEY=False",
         "-s", "LOG_LEVEL=INFO",
     ]  # fmt: skip
+    if concurrency is not None:
+        command += ["-s", f"CONCURRENT_REQUESTS={concurrency}"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OISWATCH_CONFIG": str(config)}
     log = config.parent / "crawl.log"
     start = time.perf_counter()
@@ -192,7 +193,9 @@ def baseline(bodies: list[bytes]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="extraction worker processes")
-    parser.add_argument("--concurrency", type=int, default=32, help="CONCURRENT_REQUESTS")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="CONCURRENT_REQUESTS (default: config's)"
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each side; the fastest of each counts"
     )
@@ -222,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     pages, ratio = len(urls), crawl_s / base_s
     print(
         f"{pages} pages from 127.0.0.1, {args.workers} extraction workers, "
-        f"CONCURRENT_REQUESTS={args.concurrency}, {os.cpu_count()} CPUs, "
+        f"CONCURRENT_REQUESTS={args.concurrency or 'from config'}, {os.cpu_count()} CPUs, "
         f"best of {args.repeat}"
     )
     print(f"crawl (scrapy crawl backfill): {crawl_s:6.2f} s  {pages / crawl_s:6.1f} pages/s")

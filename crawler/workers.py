@@ -9,8 +9,10 @@ anyway (segfault, OOM kill) the pool is rebuilt and only that page is reported f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -93,6 +95,12 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+def _warm(executor: Executor, workers: int) -> None:
+    with contextlib.suppress(RuntimeError):  # closed before it started: nothing to warm
+        for _ in range(workers):
+            executor.submit(_warm_up)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # Never plain fork: the crawl process runs Twisted/asyncio threads, and a forked child
     # would inherit their locks mid-flight. A forkserver imports the extraction code once and
@@ -120,8 +128,11 @@ class PagePool:
             max_workers=self.workers, mp_context=_context(), initializer=_init_worker
         )
         # One warm-up task per worker starts them all now, while the crawl is still starting.
-        for _ in range(self.workers):
-            executor.submit(_warm_up)
+        # Submitted from a thread: the first submit waits for the forkserver to import the
+        # extraction code (~0.2 s), which would otherwise hold up the event loop.
+        threading.Thread(
+            target=_warm, args=(executor, self.workers), name="pagepool-warm-up", daemon=True
+        ).start()
         return executor
 
     def worker_pids(self) -> list[int]:
