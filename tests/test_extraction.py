@@ -137,20 +137,20 @@ def test_language_from_html_lang_attribute() -> None:
     assert got is not None and got.language is None
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        b"",
-        "",
-        b"\x00\x01\x02\xff" * 5000,  # binary garbage
-        bytes(range(256)) * 40,
-        b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
-        "<html><body></body></html>",  # no text
-        "<html><head><title>Only a title</title></head><body><nav>Home</nav></body></html>",
-        "<<<>>><html<body<p unclosed",  # broken markup
-        "plain text with no markup at all",
-    ],
-)
+BAD_INPUT = {
+    "empty bytes": b"",
+    "empty str": "",
+    "binary garbage": b"\x00\x01\x02\xff" * 5000,
+    "all byte values": bytes(range(256)) * 40,
+    "png image": b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+    "no text": "<html><body></body></html>",
+    "menu only": "<html><head><title>Title</title></head><body><nav>Home</nav></body></html>",
+    "broken markup": "<<<>>><html<body<p unclosed",
+    "plain text": "plain text with no markup at all",
+}
+
+
+@pytest.mark.parametrize("bad", BAD_INPUT.values(), ids=BAD_INPUT.keys())
 def test_no_article_gives_none(bad: bytes | str) -> None:
     assert extract_article(bad, "https://kc.example.com/a") is None
 
