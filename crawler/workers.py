@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# Seconds a page may take, queueing included, before its worker is killed. Pages take ~10 ms;
+# even a 10 MB page takes a few seconds.
+DEFAULT_TIMEOUT = 120.0
+
 
 @dataclass(frozen=True)
 class PageResult:
@@ -113,13 +117,23 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-class PagePool:
-    """`workers` processes running `process_page`; 0 runs it inline in the calling thread."""
+class PageTimeout(Exception):
+    """A page took longer than the pool's timeout; its worker was killed."""
 
-    def __init__(self, workers: int) -> None:
+
+class PagePool:
+    """`workers` processes running `process_page`; 0 runs it inline in the calling thread.
+
+    A page that takes longer than `timeout` seconds (queueing included) gets its worker
+    killed: a pathological page must not hold a core forever. Pages in flight on the killed
+    pool come back as errors, and the pool is rebuilt.
+    """
+
+    def __init__(self, workers: int, *, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         if workers < 0:
             raise ValueError(f"extraction workers must be 0 or more, got {workers}")
         self.workers = workers
+        self.timeout = timeout
         self.rebuilds = 0
         self._executor: Executor | None = self._start() if workers else None
 
@@ -140,17 +154,22 @@ class PagePool:
         return sorted(processes)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run `fn(*args)` in a worker. Raises BrokenProcessPool if the worker died (the pool
-        is rebuilt for the next call)."""
+        """Run `fn(*args)` in a worker. Raises BrokenProcessPool if the worker died, and
+        PageTimeout after `timeout` seconds; either way the pool is rebuilt for the next call."""
         executor = self._executor
         if executor is None:
             return fn(*args)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(executor, partial(fn, *args))
+            return await asyncio.wait_for(
+                loop.run_in_executor(executor, partial(fn, *args)), self.timeout
+            )
         except BrokenProcessPool:
             self._rebuild(executor)
             raise
+        except TimeoutError:
+            self._kill(executor)
+            raise PageTimeout(f"no result after {self.timeout:g} s; worker killed") from None
 
     async def process(
         self,
@@ -169,6 +188,16 @@ class PagePool:
         except BrokenProcessPool as exc:
             logger.error("extraction worker died on %s; pool restarted", url)
             return PageResult(None, None, f"extraction worker died: {exc}")
+        except PageTimeout as exc:
+            logger.error("extraction of %s timed out; pool restarted", url)
+            return PageResult(None, None, f"extraction timed out: {exc}")
+
+    def _kill(self, executor: Executor) -> None:
+        # The executor cannot cancel a running task: end its processes, then rebuild.
+        for process in list(getattr(executor, "_processes", {}).values()):
+            with contextlib.suppress(OSError):
+                process.kill()
+        self._rebuild(executor)
 
     def _rebuild(self, broken: Executor) -> None:
         # Several pages fail together when a worker dies; only the first rebuilds the pool.

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.workers import PagePool, PageResult, process_page
+from crawler.workers import PagePool, PageResult, PageTimeout, process_page
 
 STORY = (
     b"<html lang='en'><head><title>Officers shoot armed man in Kansas City</title></head><body>"
@@ -149,5 +150,21 @@ def test_page_lost_with_a_dead_worker_is_reported_not_raised() -> None:
         assert page.error is None or page.error.startswith("extraction worker died")
         later = asyncio.run(pool.process(STORY, "https://kc.example.com/a", None, None, None))
         assert later.error is None and later.extracted is not None
+    finally:
+        pool.close()
+
+
+def test_a_page_that_never_finishes_is_timed_out_and_the_pool_recovers() -> None:
+    pool = PagePool(1, timeout=0.5)
+    try:
+
+        async def scenario() -> PageResult:
+            with pytest.raises(PageTimeout):
+                await pool.call(signal.pause)  # blocks until a signal: a page that never ends
+            assert pool.rebuilds == 1
+            pool.timeout = None  # a busy test machine must not time out the real page
+            return await pool.process(STORY, "https://kc.example.com/a", None, None, None)
+
+        assert asyncio.run(scenario()).extracted is not None
     finally:
         pool.close()
