@@ -82,7 +82,9 @@ class ProcessPipeline:
 
     def open_spider(self) -> None:
         self.pool = PagePool(self.workers)
-        logger.info("extraction in %s", f"{self.workers} worker processes" if self.workers else "process")
+        logger.info(
+            "extraction in %s", f"{self.workers} worker processes" if self.workers else "process"
+        )
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -103,7 +103,9 @@ class FeedsSpider(ArticleSpider):
         for entry in parsed.entries:
             if entry.link is None:
                 logger.info(
-                    "feed %s: entry %r has no link; skipped", feed.name, entry.title or entry.entry_id
+                    "feed %s: entry %r has no link; skipped",
+                    feed.name,
+                    entry.title or entry.entry_id,
                 )
                 stats.inc_value("oiswatch/feeds/entries_without_link")
                 continue
