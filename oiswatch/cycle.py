@@ -26,24 +26,22 @@ CrawlFn = Callable[[Config], Awaitable[Any]]
 DispatchFn = Callable[[Store, Config], Any]
 
 
-def _n(stats: Any, *names: str) -> int:
-    """The first of ``names`` the stats record has (dataclass attribute or dict key)."""
-    for name in names:
-        value = stats.get(name) if isinstance(stats, dict) else getattr(stats, name, None)
-        if value is not None:
-            return int(value)
-    return 0
+def _n(stats: Any, name: str) -> int:
+    """A count from a stats dict or a stats record; absent means none."""
+    value = stats.get(name) if isinstance(stats, dict) else getattr(stats, name, None)
+    return int(value or 0)
 
 
 def poll_counts(crawl_stats: Any, dispatch_stats: Any) -> PollCounts:
+    """The poll's counts from the crawl's Scrapy stats and the dispatcher's DispatchStats."""
     return PollCounts(
-        feeds_fetched=_n(crawl_stats, "feeds_fetched", "feeds_ok"),
-        feeds_not_modified=_n(crawl_stats, "feeds_not_modified"),
-        feeds_failed=_n(crawl_stats, "feeds_failed"),
-        new_articles=_n(crawl_stats, "new_articles", "articles_stored", "articles_new"),
-        flagged=_n(crawl_stats, "flagged", "articles_flagged"),
-        alerts_sent=_n(dispatch_stats, "sent", "alerts_sent"),
-        alerts_failed=_n(dispatch_stats, "failed", "alerts_failed"),
+        feeds_fetched=_n(crawl_stats, "oiswatch/feeds/fetched"),
+        feeds_not_modified=_n(crawl_stats, "oiswatch/feeds/not_modified"),
+        feeds_failed=_n(crawl_stats, "oiswatch/feeds/failed"),
+        new_articles=_n(crawl_stats, "oiswatch/articles/new"),
+        flagged=_n(crawl_stats, "oiswatch/flagged"),
+        alerts_sent=_n(dispatch_stats, "sent"),
+        alerts_failed=_n(dispatch_stats, "failed") + _n(dispatch_stats, "dead"),
     )
 
 
@@ -67,6 +65,11 @@ class Cycle:
     crawl: CrawlFn
     dispatch: DispatchFn
     executor: Executor | None = None
+
+    def close(self) -> None:
+        """Let the delivery thread go (it may still be blocked on a receiver)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
 
     async def deliver(self) -> Any:
         loop = asyncio.get_running_loop()

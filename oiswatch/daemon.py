@@ -20,7 +20,6 @@ import logging
 import signal
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,8 +65,6 @@ class Daemon:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._poll_lock = asyncio.Lock()
         self._dispatch_lock = asyncio.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oiswatch-io")
-        cycle.executor = self._executor
 
     # -- jobs ----------------------------------------------------------------------------
 
@@ -109,7 +106,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         now = datetime.now(UTC)
         result = await loop.run_in_executor(
-            self._executor, self.digest, self.cycle.store, self.config, now
+            self.cycle.executor, self.digest, self.cycle.store, self.config, now
         )
         log.info("digest: %s", result)
 
@@ -181,7 +178,7 @@ class Daemon:
             await self._drain()
         finally:
             scheduler.shutdown(wait=False)
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self.cycle.close()
             self.lock.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
@@ -198,6 +195,13 @@ class Daemon:
         log.warning(
             "abandoning %d unfinished job(s); the next start picks their work up", len(pending)
         )
+        stop = getattr(self.cycle.crawl, "stop", None)
+        if stop is not None:
+            try:
+                await asyncio.wait_for(stop(), timeout=5)
+            except Exception:  # noqa: BLE001 - cancelling below is the fallback
+                log.warning("the crawl did not stop in time; cancelling it")
+            pending = {t for t in pending if not t.done()}
         for task in pending:
             task.cancel()
         await asyncio.wait(pending, timeout=5)

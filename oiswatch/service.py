@@ -8,6 +8,8 @@ import logging
 import os
 import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from config import Config
@@ -58,12 +60,6 @@ async def keep_alive(lock: StoreLock) -> None:
         lock.heartbeat()
 
 
-async def crawl(config: Config) -> Any:
-    from crawler.runner import crawl_feeds
-
-    return await crawl_feeds(config)
-
-
 def dispatch(store: Store, config: Config) -> Any:
     from alerts import dispatch_due
 
@@ -71,15 +67,25 @@ def dispatch(store: Store, config: Config) -> Any:
 
 
 def build_cycle(config: Config, store: Store) -> Cycle:
-    return Cycle(config=config, store=store, crawl=crawl, dispatch=dispatch)
+    from oiswatch.crawling import FeedCrawls
+
+    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oiswatch-io")
+    return Cycle(
+        config=config, store=store, crawl=FeedCrawls(), dispatch=dispatch, executor=executor
+    )
 
 
-def exit_now_if_stuck(code: int) -> int:
+def exit_now_if_stuck(code: int, wait_seconds: float = 2.0) -> int:
     """Exit at once if a worker thread is still blocked (a receiver that never answers).
 
     Everything that matters is committed by now; waiting on the thread would break the
-    promise that the service stops within a bounded time.
+    promise that the service stops within a bounded time. Idle pool threads get
+    ``wait_seconds`` to wind down first.
     """
+    deadline = time.monotonic() + wait_seconds
+    for t in threading.enumerate():
+        if t is not threading.main_thread() and not t.daemon:
+            t.join(timeout=max(deadline - time.monotonic(), 0))
     stuck = [
         t
         for t in threading.enumerate()
@@ -87,7 +93,9 @@ def exit_now_if_stuck(code: int) -> int:
     ]
     if stuck:
         logging.getLogger("oiswatch").warning(
-            "exiting with %d worker thread(s) still blocked", len(stuck)
+            "exiting with %d worker thread(s) still blocked: %s",
+            len(stuck),
+            ", ".join(t.name for t in stuck),
         )
         logging.shutdown()
         sys.stdout.flush()

@@ -124,14 +124,8 @@ class Store:
                 if status != "304":
                     values.update(etag=etag, last_modified=last_modified)
             if state is None:
-                conn.execute(
-                    feeds.insert().values(
-                        name=name,
-                        consecutive_failures=0 if ok else 1,
-                        entries_seen=entries,
-                        **values,
-                    )
-                )
+                values.setdefault("consecutive_failures", 0 if ok else 1)
+                conn.execute(feeds.insert().values(name=name, entries_seen=entries, **values))
             else:
                 if not ok:
                     values["consecutive_failures"] = state["consecutive_failures"] + 1

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             await cycle.run("poll")
         finally:
             beat.cancel()
+            cycle.close()
         return 0
 
     try:
