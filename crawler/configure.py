@@ -1,7 +1,9 @@
 """From the oiswatch configuration to Scrapy settings.
 
-Spiders call ``apply_config`` from ``update_settings``: the [crawl] values go in at
-"project" priority, below the command line, so ``-s DOWNLOAD_DELAY=0`` still wins.
+Spiders call ``apply_config`` from ``update_settings``: the [crawl] values go in at "spider"
+priority, below the command line, so ``-s DOWNLOAD_DELAY=0`` still wins. ("project" is not
+enough: ``scrapy crawl`` merges the project settings into the crawler's again afterwards,
+and at equal priority they would replace the configuration's values.)
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ def apply_config(settings: BaseSettings) -> Config:
     """Load the configuration and lay its crawl settings under any given on the command line."""
     config = config_from_settings(settings)
     for name, value in crawl_settings(config).items():
-        settings.set(name, value, priority="project")
-    settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
+        settings.set(name, value, priority="spider")
+    settings.set(CONFIG_OBJECT_SETTING, config, priority="spider")
     return config
 
 

@@ -19,3 +19,11 @@ class DuplicateArticle(DropItem):
 
 class ExtractionFailed(DropItem):
     """Raised by ProcessPipeline: extraction raised; recorded as ``failed`` and retried."""
+
+
+class BadArgument(ValueError):
+    """Raised by a spider given a bad ``-a NAME=VALUE``; the message names the argument."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"-a {name}: {problem}")
+        self.name = name

@@ -105,30 +105,24 @@ class ProcessPipeline:
             classify=True,
             region=self.region,
         )
-        if result.error is not None:
-            store.record_failure(
-                item.url,
-                status="failed",
-                error=f"extraction failed: {result.error}",
-                http_status=item.http_status,
-                feed=item.feed,
-                outlet=item.outlet,
-                entry_id=item.entry_id,
-            )
-            count(self.crawler, "failed")
-            raise ExtractionFailed(f"{item.url}: extraction failed: {result.error}")
         if result.extracted is None:
+            # No text is final (a gallery, an index page); an extraction error is retried.
+            status = "failed" if result.error else "skipped"
+            error = result.error or "no article text on the page"
             store.record_failure(
                 item.url,
-                status="skipped",
-                error="no article text on the page",
+                status=status,
+                error=error,
                 http_status=item.http_status,
                 feed=item.feed,
                 outlet=item.outlet,
                 entry_id=item.entry_id,
             )
-            count(self.crawler, "skipped")
-            raise NotAnArticle(f"{item.url}: no article text")
+            count(self.crawler, status)
+            raise (ExtractionFailed if result.error else NotAnArticle)(f"{item.url}: {error}")
+        if result.error:
+            # The text is kept unclassified rather than lost; the log says why.
+            logger.error("%s: %s", item.url, result.error)
         article = to_article(item, result, datetime.now(UTC))
         if not in_range(item, article.published):
             count(self.crawler, "out_of_range")

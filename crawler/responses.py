@@ -45,10 +45,10 @@ def page_kind(content_type: str | None, body: bytes) -> PageKind:
             return PageKind(False, sniffed)
     if declared in HTML_TYPES:
         return PageKind(True, declared)
-    if declared in ("", "text/plain", "application/octet-stream", "binary/octet-stream"):
-        # Mislabelled or unlabelled pages are common; trust markup when we see it.
-        if any(marker in head.lower() for marker in _HTML_MARKERS):
-            return PageKind(True, "text/html (sniffed)")
+    # Mislabelled or unlabelled pages are common; trust markup when we see it.
+    vague = declared in ("", "text/plain", "application/octet-stream", "binary/octet-stream")
+    if vague and any(marker in head.lower() for marker in _HTML_MARKERS):
+        return PageKind(True, "text/html (sniffed)")
     return PageKind(False, declared or "unknown")
 
 

@@ -34,6 +34,7 @@ class ArticleSpider(scrapy.Spider):
     config: Config
     store: Store
     max_fetch_attempts: int
+    requested: set[str]  # links asked for in this crawl
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -45,6 +46,7 @@ class ArticleSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = crawler.settings[CONFIG_OBJECT_SETTING]
         spider.store = Store(spider.config.storage.url)
+        spider.requested = set()
         spider.max_fetch_attempts = crawler.settings.getint("OISWATCH_MAX_FETCH_ATTEMPTS", 3)
         crawler.signals.connect(spider._close_store, signal=signals.spider_closed)
         logger.info("crawl settings: %s", describe_settings(crawler.settings))
@@ -68,7 +70,16 @@ class ArticleSpider(scrapy.Spider):
         alert: bool = True,
         since: date | None = None,
         until: date | None = None,
-    ) -> scrapy.Request:
+    ) -> scrapy.Request | None:
+        """The request for one article, or None if this crawl already asked for the link.
+
+        We dedupe links here rather than in Scrapy's dupefilter so that redirects are not
+        filtered: a redirect loop must run into REDIRECT_MAX_TIMES and be recorded.
+        """
+        if link in self.requested:
+            self.crawler.stats.inc_value("oiswatch/links_repeated")  # type: ignore[union-attr]
+            return None
+        self.requested.add(link)
         page = {
             "url": link,
             "outlet": outlet,
@@ -81,7 +92,11 @@ class ArticleSpider(scrapy.Spider):
             "until": until,
         }
         return scrapy.Request(
-            link, callback=self.parse_article, errback=self.article_failed, meta={"page": page}
+            link,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            dont_filter=True,
+            meta={"page": page},
         )
 
     def parse_article(self, response: Response) -> Any:

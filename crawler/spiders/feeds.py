@@ -37,6 +37,13 @@ class FeedsSpider(ArticleSpider):
             logger.warning("no enabled feeds in the configuration; nothing to poll")
         for feed in feeds:
             yield self.feed_request(feed)
+        # Failed articles are retried whether or not their feed has changed.
+        for row in self.store.articles_to_retry(self.max_fetch_attempts):
+            request = self.article_request(
+                row["url"], outlet=row["outlet"], feed=row["feed"], entry_id=row["entry_id"]
+            )
+            if request is not None:
+                yield request
 
     def feed_request(self, feed: FeedConfig) -> scrapy.Request:
         headers = {}
@@ -112,7 +119,7 @@ class FeedsSpider(ArticleSpider):
             if not self.store.needs_fetch(entry.link, entry.entry_id, self.max_fetch_attempts):
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
-            yield self.article_request(
+            request = self.article_request(
                 entry.link,
                 outlet=feed.outlet_name,
                 feed=feed.name,
@@ -120,6 +127,8 @@ class FeedsSpider(ArticleSpider):
                 title_hint=entry.title,
                 published_hint=entry.published,
             )
+            if request is not None:
+                yield request
 
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
