@@ -18,7 +18,7 @@ from typing import Any
 
 from config import Config
 from store import Store
-from store.polls import PollCounts, finish_run, start_run
+from store.polls import PollCounts, finish_run, forget_validators, recover_interrupted, start_run
 
 log = logging.getLogger("oiswatch.poll")
 
@@ -33,13 +33,13 @@ def _n(stats: Any, name: str) -> int:
 
 
 def poll_counts(crawl_stats: Any, dispatch_stats: Any) -> PollCounts:
-    """The poll's counts from the crawl's Scrapy stats and the dispatcher's DispatchStats."""
+    """The poll's counts from the crawl's CrawlStats and the dispatcher's DispatchStats."""
     return PollCounts(
-        feeds_fetched=_n(crawl_stats, "oiswatch/feeds/fetched"),
-        feeds_not_modified=_n(crawl_stats, "oiswatch/feeds/not_modified"),
-        feeds_failed=_n(crawl_stats, "oiswatch/feeds/failed"),
-        new_articles=_n(crawl_stats, "oiswatch/articles/new"),
-        flagged=_n(crawl_stats, "oiswatch/flagged"),
+        feeds_fetched=_n(crawl_stats, "feeds_fetched"),
+        feeds_not_modified=_n(crawl_stats, "feeds_not_modified"),
+        feeds_failed=_n(crawl_stats, "feeds_failed"),
+        new_articles=_n(crawl_stats, "articles_new"),
+        flagged=_n(crawl_stats, "flagged"),
         alerts_sent=_n(dispatch_stats, "sent"),
         alerts_failed=_n(dispatch_stats, "failed") + _n(dispatch_stats, "dead"),
     )
@@ -75,6 +75,17 @@ class Cycle:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self.dispatch, self.store, self.config)
 
+    def recover(self) -> None:
+        """After a crash: close its poll's row and re-read every feed in full next time."""
+        n = recover_interrupted(self.store.engine, datetime.now(UTC))
+        if n:
+            log.warning(
+                "%d earlier poll(s) did not finish (the process was killed); "
+                "the next poll reads every feed in full so nothing is missed",
+                n,
+            )
+            forget_validators(self.store.engine)
+
     async def run(self, trigger: str, feeds: tuple[str, ...] | None = None) -> PollCounts:
         """Poll ``feeds`` (names; all enabled feeds when None), then deliver due alerts."""
         config = self.config
@@ -87,13 +98,20 @@ class Cycle:
         error = None
         crawl_stats: Any = {}
         dispatch_stats: Any = {}
+        names = [f.name for f in config.feeds]
         try:
             crawl_stats = await self.crawl(config)
         except asyncio.CancelledError:
+            forget_validators(self.store.engine, names)
             raise
         except Exception as exc:  # noqa: BLE001 - one failed crawl must not stop the service
             log.exception("crawl failed")
             error = f"crawl: {exc}"
+        reason = getattr(crawl_stats, "finish_reason", None)
+        if error or reason != "finished":
+            # Cut short: some entries of a feed read in full may not be fetched yet.
+            forget_validators(self.store.engine, names)
+            error = error or f"crawl ended early: {reason}"
         try:
             dispatch_stats = await self.deliver()
         except Exception as exc:  # noqa: BLE001

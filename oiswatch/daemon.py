@@ -168,6 +168,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig.name)
+        self.cycle.recover()
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._schedule(scheduler)
         scheduler.start()

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, select, update
 
-from store.schema import UTCDateTime, metadata
+from store.schema import UTCDateTime, feeds, metadata
 
 poll_runs = Table(
     "poll_runs",
@@ -80,6 +80,35 @@ def _run(row: dict) -> PollRun:
     return PollRun(
         row["id"], row["trigger"], row["started_at"], row["finished_at"], counts, row["error"]
     )
+
+
+def recover_interrupted(engine: Engine, now: datetime) -> int:
+    """Close the rows of cycles that never finished (the process died); how many there were.
+
+    Called by whoever holds the store lock, so an unfinished row cannot belong to a live
+    process.
+    """
+    ensure_table(engine)
+    with engine.begin() as conn:
+        return conn.execute(
+            update(poll_runs)
+            .where(poll_runs.c.finished_at.is_(None))
+            .values(finished_at=now, error="interrupted: the process stopped mid-poll")
+        ).rowcount
+
+
+def forget_validators(engine: Engine, names: list[str] | None = None) -> None:
+    """Drop the feeds' ETag / Last-Modified so their next poll reads them in full.
+
+    A poll that stopped part-way saved a feed's validators before fetching all its
+    articles; without this, the next poll would get 304 and never see the entries it
+    missed.
+    """
+    query = update(feeds).values(etag=None, last_modified=None)
+    if names is not None:
+        query = query.where(feeds.c.name.in_(names))
+    with engine.begin() as conn:
+        conn.execute(query)
 
 
 def recent_runs(engine: Engine, limit: int = 10) -> list[PollRun]:

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         ensure_table(store.engine)
         with StoreLock(store.engine, "oiswatch demo"):
             c = build_cycle(config, store)
+            c.recover()
 
             async def main() -> int:
                 try:

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if lock is None:
         return EXIT_LOCKED
     cycle = build_cycle(config, store)
+    cycle.recover()
 
     async def main() -> int:
         # Feeds or receivers that failed are reported in the log and retried next time;
