@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -62,6 +63,16 @@ def _latest(arts: list[ExportArticle], get: Any) -> Any:
     return None
 
 
+def _agencies(arts: list[ExportArticle]) -> list[str]:
+    """Every agency whose officers fired, as first written, once each (case and
+    punctuation aside). The incident row keeps only normalised keys, for matching."""
+    seen: dict[str, str] = {}
+    for a in arts:
+        for name in a.verdict.get("agencies") or ():
+            seen.setdefault(" ".join(re.findall(r"[a-z]+", name.casefold())), name)
+    return list(seen.values())
+
+
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime | date) else value
 
@@ -71,7 +82,7 @@ def incident_record(row: Any, arts: list[ExportArticle]) -> dict[str, Any]:
     # Copies (syndication) are coverage, not new reporting: first/latest skip them.
     reports = [a for a in arts if a.relation != "copy"] or arts
     first, latest = reports[0], reports[-1]
-    agencies = json.loads(row.agencies or "[]") or _latest(arts, lambda v: v.get("agencies"))
+    agencies = _agencies(arts)
     date_value = row.event_date or _latest(arts, lambda v: v.get("incident_date"))
     if date_value is None and first.published:
         date_value = first.published.date()
