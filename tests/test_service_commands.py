@@ -128,7 +128,11 @@ def test_demo_runs_the_pipeline_offline_and_files_its_alerts(tmp_path: Path) -> 
         assert subject in out
     for p in emls:
         assert p.name in out
-    assert "Articles stored: 11, flagged as officer-involved shootings: 4" in out
+    # Two polls: the follow-up and the syndicated copy appear only in the second.
+    poll1, poll2 = out.split("Poll 2:")
+    assert "6 new articles, 1 flagged; alerts 1 sent" in poll1
+    assert "5 new articles, 3 flagged; alerts 3 sent" in poll2
+    assert "Man fatally shot by Harlow Springs police identified" in poll2
     # The hard negatives are shown, unflagged.
     for title in ("Ice Hawks edge Port Aldine Pilots in shootout", "Officer uses Taser"):
         line = next(line for line in out.splitlines() if title in line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import tempfile
 from pathlib import Path
 
@@ -26,9 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
     from oiswatch.demo.run import run_demo
     from oiswatch.logs import setup_logging
-    from oiswatch.service import EXIT_LOCKED, build_cycle, exit_now_if_stuck
-    from store.lock import LockHeld, StoreLock
-    from store.polls import ensure_table
+    from oiswatch.service import EXIT_LOCKED, exit_now_if_stuck
+    from store.lock import LockHeld
 
     setup_logging("WARNING", args.log_json)
     # The report says what was dropped and why; Scrapy's own lines would repeat it.
@@ -36,25 +36,9 @@ def run(args: argparse.Namespace) -> int:
     reactor.install()
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="oiswatch-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
-
-    def cycle(config, store) -> int:  # noqa: ANN001
-        ensure_table(store.engine)
-        with StoreLock(store.engine, "oiswatch demo"):
-            c = build_cycle(config, store)
-            c.recover()
-
-            async def main() -> int:
-                try:
-                    await c.run("demo")
-                finally:
-                    c.close()
-                return 0
-
-            return reactor.run(main)
-
     try:
-        received = run_demo(workdir, args.store, cycle)
+        received = run_demo(workdir, args.store, reactor.run)
     except LockHeld as exc:
-        print(f"oiswatch: {exc}")
+        print(f"oiswatch: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     return exit_now_if_stuck(0 if received else 1)

@@ -9,7 +9,7 @@ alerts that arrived.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +19,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from config import Config, parse_config
+from oiswatch.cycle import summary
 from oiswatch.demo.mailbox import Mailbox
 from oiswatch.demo.site import SampleSite
 from store import Store
+from store.lock import StoreLock
+from store.polls import ensure_table
 from store.schema import articles
 
 DESK = "metro-desk@harlow-springs-ledger.example"
@@ -60,35 +63,61 @@ def demo_config(site: SampleSite, mailbox_port: int, store_url: str) -> Config:
 
 @dataclass(frozen=True)
 class ArticleLine:
+    id: int
     title: str
     outlet: str
     status: str  # ok | duplicate | failed ...
     category: str | None
     reason: str
     evidence: str | None
+    facts: str = ""
 
 
-def article_lines(store: Store) -> list[ArticleLine]:
+def facts_line(v: dict[str, Any]) -> str:
+    """The facts the classifier pulled out, for one line of the report. Pure."""
+
+    def yes_no(value: Any) -> str:
+        return "unknown" if value is None else ("yes" if value else "no")
+
+    parts = [f"fatal: {yes_no(v.get('fatal'))}", f"anyone hit: {yes_no(v.get('anyone_hit'))}"]
+    loc = v.get("location") or {}
+    place = ", ".join(x for x in (loc.get("city"), loc.get("state")) if x)
+    if place:
+        parts.append(place)
+    if v.get("agencies"):
+        parts.append("agencies: " + "; ".join(v["agencies"]))
+    if v.get("investigating_agency"):
+        parts.append(f"investigated by {v['investigating_agency']}")
+    if v.get("followup"):
+        parts.append("follow-up")
+    return " · ".join(parts)
+
+
+def article_lines(store: Store, after_id: int = 0) -> list[ArticleLine]:
+    """Stored articles with ids above ``after_id``, newest first."""
+    query = select(articles).where(articles.c.id > after_id)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(articles).order_by(articles.c.published.desc())).mappings()
+        rows = conn.execute(query.order_by(articles.c.published.desc())).mappings()
         out = []
         for r in rows:
             verdict = json.loads(r["verdict"]) if r["verdict"] else {}
             evidence = verdict.get("evidence") or []
             out.append(
                 ArticleLine(
+                    id=r["id"],
                     title=r["title"] or r["url"],
                     outlet=r["outlet"] or "",
                     status=r["fetch_status"],
                     category=r["category"],
                     reason=verdict.get("reason") or r["fetch_error"] or "",
                     evidence=evidence[0]["sentence"] if evidence else None,
+                    facts=facts_line(verdict) if r["category"] == "ois" else "",
                 )
             )
     return out
 
 
-def _wrap(text: str, width: int = 92, indent: str = "      ") -> list[str]:
+def _wrap(text: str, width: int = 96, indent: str = "               ") -> list[str]:
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width - len(indent):
@@ -99,28 +128,29 @@ def _wrap(text: str, width: int = 92, indent: str = "      ") -> list[str]:
     return lines + ([indent + line] if line else [])
 
 
-def render_report(lines: list[ArticleLine], mail: list[tuple[Path, Any]], folder: Path) -> str:
-    """What the demo prints after its poll. Pure."""
-    flagged = [a for a in lines if a.status == "ok" and a.category == "ois"]
-    out = [
-        f"Articles stored: {sum(a.status == 'ok' for a in lines)}, "
-        f"flagged as officer-involved shootings: {len(flagged)}",
-        "",
-    ]
+def render_articles(lines: list[ArticleLine]) -> str:
+    """One poll's articles: flagged or not, and why. Pure."""
+    out = []
     for a in lines:
         if a.status == "duplicate":
-            out.append(f"  copy     {urlsplit(a.title).path} ({a.outlet})")
+            out.append(f"  {'copy':<12} {urlsplit(a.title).path} ({a.outlet})")
             out += _wrap(f"syndicated copy: {a.reason}; no second alert")
             continue
         mark = {"ois": "FLAGGED", "officer_shot": "officer shot"}.get(a.category or "", "-")
-        out.append(f"  {mark:<8} {a.title} ({a.outlet})")
+        out.append(f"  {mark:<12} {a.title} ({a.outlet})")
         if a.category == "ois" and a.evidence:
             out += _wrap(f"why: “{a.evidence}”")
+            out += _wrap(a.facts)
         elif a.status != "ok":
             out += _wrap(f"{a.status}: {a.reason}")
         else:
             out += _wrap(f"not flagged: {a.reason}")
-    out += ["", f"Alerts delivered: {len(mail)} emails to {DESK}, saved in {folder}/"]
+    return "\n".join(out)
+
+
+def render_mail(mail: list[tuple[Path, Any]], folder: Path) -> str:
+    """The alerts that reached the mailbox, in the order they arrived. Pure."""
+    out = [f"Alerts delivered: {len(mail)} emails to {DESK}, saved in {folder}/"]
     for path, msg in mail:
         out.append(f"  {msg['Subject']}")
         out.append(f"      {path.name}")
@@ -130,10 +160,15 @@ def render_report(lines: list[ArticleLine], mail: list[tuple[Path, Any]], folder
 def run_demo(
     workdir: Path,
     store_url: str | None,
-    run_cycle: Callable[[Config, Store], int],
+    run_in_reactor: Callable[[Callable[[], Coroutine[Any, Any, int]]], int],
     say: Callable[[str], None] = print,
 ) -> int:
-    """Serve, poll once through ``run_cycle``, report. Returns the number of alerts received."""
+    """Serve, poll twice (the site publishes more between polls), report.
+
+    Returns the number of alerts the mailbox received.
+    """
+    from oiswatch.service import build_cycle
+
     now = datetime.now(UTC)
     folder = workdir / "alerts"
     site = SampleSite(now)
@@ -142,20 +177,36 @@ def run_demo(
         url = store_url or f"sqlite:///{workdir / 'oiswatch.db'}"
         config = demo_config(site, mailbox.port, url)
         say("oiswatch demo: the whole pipeline on a sample news site, offline.")
-        say(
-            f"  site:  {site.base} — {len(site.articles)} fictional articles, "
-            f"{len(site.outlets)} RSS feeds"
-        )
+        say(f"  site:  {site.base} — two fictional outlets, {len(site.articles)} stories")
         say(f"  store: {url}")
         say(f"  email: an SMTP mailbox on 127.0.0.1:{mailbox.port} filing .eml files")
-        say("")
-        say("Polling the feeds: fetch, extract, classify, store, group into incidents, alert ...")
         store = Store(url)
+        ensure_table(store.engine)
+        cycle = build_cycle(config, store)
+
+        async def main() -> int:
+            seen = 0
+            try:
+                cycle.recover()
+                for edition in (1, 2):
+                    fresh = site.publish(edition)
+                    say("")
+                    say(f"Poll {edition}: {len(fresh)} stories in the feeds since the last poll")
+                    counts = await cycle.run("demo")
+                    say("  " + summary(counts, 0).split(": ", 1)[1])
+                    lines = article_lines(store, seen)
+                    seen = max([seen, *(a.id for a in lines)])
+                    say(render_articles(lines))
+            finally:
+                cycle.close()
+            return 0
+
         try:
-            run_cycle(config, store)
+            with StoreLock(store.engine, "oiswatch demo"):
+                run_in_reactor(main)
             mail = mailbox.messages()
             say("")
-            say(render_report(article_lines(store), mail, folder))
+            say(render_mail(mail, folder))
         finally:
             store.close()
         return len(mail)

@@ -28,6 +28,7 @@ class SampleArticle:
     hours_ago: float
     body: tuple[str, ...]
     expect: str
+    edition: int = 1
     canonical_of: str | None = None
 
 
@@ -89,11 +90,11 @@ def render_article(base: str, article: SampleArticle, outlet: Outlet, now: datet
 
 
 def render_feed(
-    base: str, outlet: Outlet, articles: tuple[SampleArticle, ...], now: datetime
+    base: str, outlet: Outlet, articles: tuple[SampleArticle, ...], now: datetime, edition: int
 ) -> str:
     items = []
     for a in sorted(articles, key=lambda a: a.hours_ago):
-        if a.outlet != outlet.slug:
+        if a.outlet != outlet.slug or a.edition > edition:
             continue
         url = f"{base}{article_path(a)}"
         pub = format_datetime(now - timedelta(hours=a.hours_ago))
@@ -112,8 +113,10 @@ def render_feed(
     )
 
 
-def render_site(base: str, now: datetime, path: Path = ARTICLES) -> dict[str, tuple[str, bytes]]:
-    """Every page of the site: URL path -> (content type, body)."""
+def render_site(
+    base: str, now: datetime, edition: int = 1, path: Path = ARTICLES
+) -> dict[str, tuple[str, bytes]]:
+    """Every page of the site as of ``edition``: URL path -> (content type, body)."""
     outlets, articles = load_articles(path)
     by_slug = {o.slug: o for o in outlets}
     pages: dict[str, tuple[str, bytes]] = {
@@ -122,9 +125,11 @@ def render_site(base: str, now: datetime, path: Path = ARTICLES) -> dict[str, tu
     for o in outlets:
         pages[feed_path(o)] = (
             "application/rss+xml",
-            render_feed(base, o, articles, now).encode(),
+            render_feed(base, o, articles, now, edition).encode(),
         )
     for a in articles:
+        if a.edition > edition:
+            continue
         html = render_article(base, a, by_slug[a.outlet], now)
         pages[article_path(a)] = ("text/html; charset=utf-8", html.encode())
     return pages
@@ -154,10 +159,16 @@ class SampleSite:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        pages.update(render_site(self.base, now, path))
+        self._pages, self._now, self._path = pages, now, path
         self.outlets, self.articles = load_articles(path)
+        self.publish(1)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+
+    def publish(self, edition: int) -> list[SampleArticle]:
+        """Put the stories of ``edition`` (and earlier) online; the newly published ones."""
+        self._pages.update(render_site(self.base, self._now, edition, self._path))
+        return [a for a in self.articles if a.edition == edition]
 
     def feed_urls(self) -> dict[Outlet, str]:
         return {o: f"{self.base}{feed_path(o)}" for o in self.outlets}
