@@ -120,12 +120,14 @@ class Cycle:
         counts = poll_counts(crawl_stats, dispatch_stats)
         finish_run(self.store.engine, run_id, counts, datetime.now(UTC), error)
         seconds = time.monotonic() - started
-        log.info(
-            summary(counts, seconds),
+        log.log(
+            logging.WARNING if error else logging.INFO,
+            summary(counts, seconds) + (f" ({error})" if error else ""),
             extra={
                 "event": "poll",
                 "trigger": trigger,
                 "seconds": round(seconds, 2),
+                "error": error,
                 **vars(counts),
             },
         )

@@ -196,11 +196,11 @@ def oiswatch(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[st
 class Daemon:
     """``python -m oiswatch run`` as a real process; its output goes to a file."""
 
-    def __init__(self, config: Path, log: Path) -> None:
+    def __init__(self, config: Path, log: Path, *args: str) -> None:
         self.log_path = log
         self._log = log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "oiswatch", "--config", str(config), "run"],
+            [sys.executable, "-m", "oiswatch", "--config", str(config), "run", *args],
             cwd=REPO,
             env=env(),
             stdout=self._log,

@@ -120,3 +120,30 @@ def test_sigkill_in_the_middle_of_a_poll_loses_no_article_and_no_alert(
         assert stored.get(url) == "ok", stored
     assert statuses and set(statuses) == {"sent"}, statuses
     store.close()
+
+
+def test_sigterm_during_a_stuck_poll_abandons_it_and_exits_zero_in_bounded_time(
+    tmp_path: Path, site, hook
+) -> None:
+    hung_path = publish_shooting(site, "cedar", hang=True)
+    config = write_service_config(tmp_path, site, hook, timeout=120)
+    daemon = Daemon(config, tmp_path / "daemon.log", "--grace-seconds", "1")
+    try:
+        wait_until(
+            "the hanging page requested", lambda: site.requests_for(hung_path), daemon=daemon
+        )
+        daemon.proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        # Grace (1 s) plus the crawl's own close: far below the page's 120 s timeout.
+        assert daemon.wait(timeout=30) == 0, daemon.log()
+        assert time.monotonic() - started < 30
+    finally:
+        daemon.kill()
+    log = daemon.log()
+    assert "abandoning 1 unfinished job" in log and "oiswatch stopped" in log
+
+    # The abandoned story is not lost: once the page answers, a poll picks it up.
+    serve_shooting(site, "cedar")
+    result = oiswatch("--config", str(config), "poll")
+    assert result.returncode == 0, result.stderr
+    assert site.url(hung_path) in hook.urls()
