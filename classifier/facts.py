@@ -140,5 +140,6 @@ def followup(
     if title and (strong.search(title) or rules.facts["followup_title"].search(title)):
         return True
     text = " ".join(article)
-    points = 2 * len(strong.findall(text)) + len(weak.findall(text))
+    lower = text.lower()
+    points = 2 * strong.count(text, lower) + weak.count(text, lower)
     return points >= 4
