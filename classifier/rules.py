@@ -69,6 +69,7 @@ class Rules:
     hedge_before: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
+    require_words: frozenset[str]  # every `requires` word of the fired and victim rules
     facts: Mapping[str, Folded]
     places: Mapping[str, tuple[re.Pattern[str], ...]]  # tried in order
     states: Mapping[str, str]  # lower-case state name or abbreviation -> postal code
@@ -215,11 +216,13 @@ class _Builder:
         guards = self.table("guards")
         facts, places = self.table("facts"), self.table("places")
         states, kinds = self.names("places.states", places), self.names("places.kinds", places)
+        fired, victim = self.rules("fired", weighted=True), self.rules("victim", weighted=False)
         return Rules(
             source=str(self.path),
             threshold=float(threshold),
-            fired=self.rules("fired", weighted=True),
-            victim=self.rules("victim", weighted=False),
+            fired=fired,
+            victim=victim,
+            require_words=frozenset(w for rule in fired + victim for w in rule.requires),
             borderline=self.rules("borderline", weighted=False),
             trigger=self.plain("guards.trigger", guards),
             agent_hint=self.plain("guards.agent_hint", guards),

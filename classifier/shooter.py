@@ -77,9 +77,10 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
                 found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
         if not names_officer:
             continue  # every firing and victim rule names an officer, or says "OIS"
-        candidates.append((sentence, lower, starts))
+        present = {word for word in rules.require_words if word in lower}
+        candidates.append((sentence, lower, starts, present))
         for rule in rules.fired:
-            if rule.requires and not any(word in lower for word in rule.requires):
+            if rule.requires and present.isdisjoint(rule.requires):
                 continue
             hit, why = _first_match(sentence, lower, rule, rules, FIRED, starts)
             if hit and less_lethal_story and not rules.named_firearm.search(text, lower):
@@ -91,9 +92,9 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             elif why:
                 found.blocked.append(Blocked(sentence, rule.name, why))
     if not any(h.weight >= rules.threshold for h in found.fired):
-        for sentence, lower, starts in candidates:
+        for sentence, lower, starts, present in candidates:
             for rule in rules.victim:
-                if rule.requires and not any(word in lower for word in rule.requires):
+                if rule.requires and present.isdisjoint(rule.requires):
                     continue
                 hit, _ = _first_match(sentence, lower, rule, rules, VICTIM, starts)
                 if hit and not rules.other_sense.search(sentence.text, lower):
