@@ -37,10 +37,9 @@ class Folded:
         lower = _lower(text, lower, self.fast)
         if lower is None or self.fast is None:
             return self.exact.search(text)
-        m = self.fast.search(lower)
-        if m is None or self.case_free:
-            return m
-        return self.exact.search(text, m.start())
+        if self.case_free:
+            return self.fast.search(lower)
+        return next(self._confirmed(text, lower, self.fast), None)
 
     def match_at(self, text: str, pos: int, lower: str | None = None) -> re.Match[str] | None:
         """A match starting exactly at `pos` (look-behinds still see the text before it)."""
@@ -53,13 +52,28 @@ class Folded:
         return self.exact.match(text, pos)
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+        """Like `re.finditer`: leftmost non-overlapping matches."""
         lower = _lower(text, lower, self.fast)
         if lower is None or self.fast is None:
             return self.exact.finditer(text)
         if self.case_free:
             return self.fast.finditer(lower)
-        m = self.fast.search(lower)
-        return self.exact.finditer(text, m.start()) if m else iter(())
+        return self._confirmed(text, lower, self.fast)
+
+    def _confirmed(self, text: str, lower: str, fast: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        # Every exact match is also a fast match at the same place, so trying the exact pattern
+        # only where the fast one matches finds the same leftmost matches.
+        pos = 0
+        while pos <= len(text):
+            m = fast.search(lower, pos)
+            if m is None:
+                return
+            found = self.exact.match(text, m.start())
+            if found is None:
+                pos = m.start() + 1
+                continue
+            yield found
+            pos = found.end() if found.end() > found.start() else found.start() + 1
 
     def count(self, text: str, lower: str | None = None) -> int:
         """How many non-overlapping matches."""

@@ -72,6 +72,8 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         names_officer = starts or rules.agentless.search(text, lower)
         found.candidate_sentences += 1
         for rule in rules.borderline:
+            if rule.requires and not any(word in lower for word in rule.requires):
+                continue
             m = rule.regex.search(text, lower)
             if m:
                 found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
