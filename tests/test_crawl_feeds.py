@@ -1,7 +1,7 @@
 """`scrapy crawl feeds` run for real, three polls in a row, against the fixture news site.
 
 Poll 1 reads the Riverton Ledger's feeds; between polls 1 and 2 the site publishes a print
-version of a stored story and re-publishes an entry id under a new link; poll 3 finds
+version of a stored story and re-publishes an entry's guid under a new link; poll 3 finds
 nothing new. The assertions read the store and the site's request counters.
 """
 
@@ -72,8 +72,9 @@ def polls(tmp_path_factory: pytest.TempPathFactory) -> list[Poll]:
                 )
                 site.add_entry(PATHS["rss"], FeedItem("Bridge (print)", PRINT_PATH, "p-1", DAY))
                 site.add_page(REUSED_ID_PATH, article_page("Updated", story("x"), purpose="never"))
+                # The outlet changed the story's slug but kept its guid.
                 site.add_entry(
-                    PATHS["atom"], FeedItem("Junta, updated", REUSED_ID_PATH, "ledger-1004", DAY)
+                    PATHS["rss"], FeedItem("Junta, updated", REUSED_ID_PATH, "ledger-1004", DAY)
                 )
             result = scrapy("crawl", "feeds", config=config)
             assert result.returncode == 0, result.stderr[-3000:]
