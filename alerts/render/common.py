@@ -37,7 +37,11 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
     if v is None:
         return []
     loc = v.location
-    place = ", ".join(p for p in (loc.as_written, loc.city, loc.state) if p) if loc else ""
+    place = ""
+    if loc:
+        parts = [loc.as_written, loc.city, loc.state]
+        # "Kansas City" written in the story and "Kansas City" as the city: say it once.
+        place = ", ".join(dict.fromkeys(p for p in parts if p))
     return [
         ("Fatal", yes_no(v.fatal)),
         ("Anyone hit", yes_no(v.anyone_hit)),
