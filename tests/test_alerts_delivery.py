@@ -1,5 +1,7 @@
 """Alerts reach a real SMTP server and a real webhook receiver on 127.0.0.1, exactly once."""
 
+# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
+
 from __future__ import annotations
 
 import json
@@ -14,10 +16,10 @@ from alert_fixtures import (
     SmtpReceiver,
     article,
     free_port,
-    http,  # noqa: F401 - fixture
+    http,
     make_config,
-    smtp,  # noqa: F401 - fixture
-    store,  # noqa: F401 - fixture
+    smtp,
+    store,
     store_article,
 )
 from sqlalchemy import select
