@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from store.schema import alerts, outbox
 
@@ -110,8 +110,7 @@ def entries(conn: Connection, status: str | None = None, limit: int = 200) -> li
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    from sqlalchemy import func
-
+    """Rows per status, for `oiswatch status`."""
     rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all()
     return {status: n for status, n in rows}
 

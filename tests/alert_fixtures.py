@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 import alerts
 from classifier import Evidence, Location, Verdict
@@ -179,15 +180,29 @@ class SmtpReceiver:
     port: int = field(default_factory=free_port)
     messages: list[tuple[list[str], bytes]] = field(default_factory=list)
     controller: Controller | None = None
+    # (user, password) the server demands, over plain SMTP: fine for a test on 127.0.0.1.
+    login: tuple[str, str] | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content)))
         return "250 Message accepted"
 
     def start(self) -> SmtpReceiver:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        kwargs: dict[str, object] = {}
+        if self.login:
+            kwargs = {
+                "auth_required": True,
+                "auth_require_tls": False,
+                "auth_exclude_mechanism": ["LOGIN"],
+                "authenticator": self._authenticate,
+            }
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        given = (auth_data.login.decode(), auth_data.password.decode())
+        return AuthResult(success=given == self.login)
 
     def stop(self) -> None:
         if self.controller:

@@ -235,3 +235,33 @@ def test_digest_is_sent_once_per_day(store, smtp) -> None:
     with store.engine.connect() as conn:
         keys = [r.destination for r in conn.execute(select(outbox_table))]
     assert "digest:2026-03-05" in keys
+
+
+def test_smtp_login_uses_credentials_from_the_environment(store, monkeypatch, caplog) -> None:
+    receiver = SmtpReceiver(login=("desk-bot", "pa55-word")).start()
+    try:
+        config = make_config(smtp_port=receiver.port)
+        email = config.alerts.email.model_copy(
+            update={
+                "username_env": "OISWATCH_TEST_SMTP_USER",
+                "password_env": "OISWATCH_TEST_SMTP_PASS",
+                # aiosmtpd stalls a failed login instead of answering 535; don't wait long.
+                "timeout_seconds": 1,
+            }
+        )
+        config = config.model_copy(
+            update={"alerts": config.alerts.model_copy(update={"email": email})}
+        )
+        store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
+        assert dispatch_due(store, config, now=LATER).failed == 1
+        assert "OISWATCH_TEST_SMTP_USER is not set" in rows(store)[0].last_error
+        monkeypatch.setenv("OISWATCH_TEST_SMTP_USER", "desk-bot")
+        monkeypatch.setenv("OISWATCH_TEST_SMTP_PASS", "wrong-secret")
+        with caplog.at_level(logging.WARNING, logger="oiswatch.alerts"):
+            assert dispatch_due(store, config, now=LATER + timedelta(hours=1)).failed == 1
+        assert "wrong-secret" not in caplog.text + rows(store)[0].last_error
+        monkeypatch.setenv("OISWATCH_TEST_SMTP_PASS", "pa55-word")
+        assert dispatch_due(store, config, now=LATER + timedelta(hours=2)).sent == 1
+        assert len(receiver.messages) == 1
+    finally:
+        receiver.stop()
