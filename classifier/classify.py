@@ -93,6 +93,7 @@ def _facts(
     rules: Rules,
 ) -> dict[str, object]:
     near = [h.sentence.text for h in deciding]
+    lowered = [s.lower() for s in article]
     headline = [title] if title else []
     fatal, anyone_hit = facts.outcome(near + headline, article, rules)
     pub = dates.as_date(published) or dates.published_from_text(text)
@@ -100,9 +101,9 @@ def _facts(
     return {
         "fatal": fatal,
         "anyone_hit": anyone_hit,
-        "officer_injured": facts.officer_injured(article, rules),
+        "officer_injured": facts.officer_injured(article, lowered, rules),
         "agencies": facts.agencies(near, rules),
-        "investigating_agency": facts.investigating_agency(article, rules),
+        "investigating_agency": facts.investigating_agency(article, lowered, rules),
         "location": facts.location(near, article, text, rules),
         "incident_date": incident,
         "followup": facts.followup(title, article, rules, incident, pub),
