@@ -80,12 +80,10 @@ def dispatch_due(
     rng = rng or random.Random()
     settings = config.alerts
     with store.engine.connect() as conn:
-        due = outbox.due(conn, now, limit)
+        due = outbox.due(conn, now, limit, only)
     counts = {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}
     errors: list[str] = []
     for entry in due:
-        if only is not None and entry.id not in only:
-            continue
         with store.begin() as conn:
             if not outbox.claim(conn, entry, now, lease_seconds(config)):
                 counts["skipped"] += 1

@@ -110,4 +110,4 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             payload=json.dumps(alert.to_dict(), sort_keys=True),
         )
     )
-    return int(result.inserted_primary_key[0])
+    return int(result.inserted_primary_key[0])  # type: ignore[index]

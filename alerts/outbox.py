@@ -87,13 +87,18 @@ def _entry(row: object) -> OutboxEntry:
     return OutboxEntry(**row._mapping)  # type: ignore[attr-defined]
 
 
-def due(conn: Connection, now: datetime, limit: int = 100) -> list[OutboxEntry]:
-    rows = conn.execute(
+def due(
+    conn: Connection, now: datetime, limit: int = 100, ids: Iterable[int] | None = None
+) -> list[OutboxEntry]:
+    query = (
         _query()
         .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
         .order_by(outbox.c.next_attempt_at, outbox.c.id)
         .limit(limit)
-    ).all()
+    )
+    if ids is not None:
+        query = query.where(outbox.c.id.in_(list(ids)))
+    rows = conn.execute(query).all()
     return [_entry(r) for r in rows]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from alerts.records import Alert
 
@@ -18,7 +18,16 @@ def one_line(value: str | None, limit: int = 300) -> str:
 
 
 def when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+    if value is None:
+        return "unknown"
+    # Naive times in the store are UTC by convention; aware ones may carry any offset.
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def web_link(url: str) -> str | None:
+    """``url`` if it is fit to be a link (http or https), else None: no javascript: hrefs."""
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def yes_no(value: bool | None) -> str:
