@@ -75,7 +75,11 @@ def dispatch_due(
     limit: int = 200,
     only: Collection[int] | None = None,
 ) -> DispatchStats:
-    """Send every due row (or only the ``only`` row ids among them) once; never raises."""
+    """Send every due row (or only the ``only`` row ids among them) once.
+
+    A failing destination never makes it raise (the row is retried or marked dead); only
+    the store failing does, and then every row not recorded is simply due again later.
+    """
     now = now or utcnow()
     rng = rng or random.Random()
     settings = config.alerts

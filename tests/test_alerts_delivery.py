@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from alert_fixtures import (
     STORY_A,
+    STORY_A_FOLLOWUP,
     STORY_A_OTHER_OUTLET,
     T0,
     SmtpReceiver,
@@ -46,15 +47,27 @@ def test_email_content_and_threading(store, smtp) -> None:
         outlet="Other TV",
     )
     store_article(store, config, other, now=T0 + timedelta(minutes=10))
-    stats = dispatch_due(store, config, now=LATER)
-    assert (stats.sent, stats.failed) == (2, 0)
-    first, update = smtp.parsed()
+    week_later = T0 + timedelta(days=6)
+    follow = article(
+        "https://kcdaily.test/c",
+        "Family of man killed by police asks for video",
+        STORY_A_FOLLOWUP,
+        published=week_later,
+        incident_date=None,
+        followup=True,
+    )
+    store_article(store, config, follow, now=week_later)
+    stats = dispatch_due(store, config, now=week_later)
+    assert (stats.sent, stats.failed) == (3, 0)
+    first, update, followup = smtp.parsed()
+    assert followup["Subject"].startswith("[OIS update] Family of man killed")
+    assert followup["In-Reply-To"] == first["Message-ID"]
     assert first["Subject"] == "[OIS] Police kill man — KC Daily"
     assert update["Subject"] == "[OIS update] Man dies after officer fires — Other TV"
     assert update["In-Reply-To"] == first["Message-ID"]
     assert update["References"] == first["Message-ID"]
     assert first["Message-ID"] != update["Message-ID"]
-    assert [rcpt for rcpt, _ in smtp.messages] == [["desk@newsroom.test"]] * 2
+    assert [rcpt for rcpt, _ in smtp.messages] == [["desk@newsroom.test"]] * 3
     text = first.get_body(("plain",)).get_content()
     html = first.get_body(("html",)).get_content()
     for needle in ("Police kill man", "KC Daily", "https://kcdaily.test/a", "2026-03-04 15:00"):
