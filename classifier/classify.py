@@ -38,7 +38,7 @@ def classify(
     title = (title or "").strip()
     sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
     found = scan(sentences, rules)
-    score = _score(found.fired)
+    score = _score(found.fired, rules.threshold)
     ois = score >= rules.threshold
     category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
     deciding = _deciding(found, ois)
@@ -60,11 +60,15 @@ def classify(
     )
 
 
-def _score(hits: list[Hit]) -> float:
-    """Combine the strongest match of each distinct sentence (a repeated headline counts once)."""
+def _score(hits: list[Hit], threshold: float) -> float:
+    """Combine the strongest match of each distinct sentence (a repeated headline counts once).
+
+    A weak rule (weight below the threshold) counts once per article however many sentences it
+    matches: "police shootings fell" in headline and body is one statistic, not corroboration.
+    """
     best: dict[str, float] = {}
     for hit in hits:
-        key = hit.sentence.text.lower()
+        key = hit.sentence.text.lower() if hit.weight >= threshold else f"rule:{hit.rule}"
         best[key] = max(best.get(key, 0.0), hit.weight)
     remaining = 1.0
     for weight in best.values():

@@ -150,5 +150,6 @@ def followup(
         return True
     text = " ".join(article)
     lower = text.lower()
-    points = 2 * strong.count(text, lower) + weak.count(text, lower)
+    fresh = rules.facts["followup_fresh"].count(text, lower)
+    points = 2 * strong.count(text, lower) + weak.count(text, lower) - 2 * fresh
     return points >= 4

@@ -22,7 +22,7 @@ _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
     "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
-    "followup_strong", "followup_weak", "followup_title",
+    "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
 
@@ -282,8 +282,14 @@ def _top_level(pattern: str) -> str:
 def _gap(blockers: list[str], most: int) -> str:
     """Up to `most` words, none of them a blocker, between two parts of a pattern."""
     stop = "|".join(blockers)
-    # A short relative clause may sit in the gap: "the officer who was wounded returned fire".
-    word = rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+)"
+    # A relative clause may sit in the gap: "the officer who was wounded returned fire", or set
+    # off by commas: "detectives, who had been chasing the car, fired". Its words are not
+    # checked for blockers, since they belong to another verb.
+    clause = r"(?<=,)\s*(?:who|whom)\s[^,;:.!?]{1,80}?(?=,)"
+    word = (
+        rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+"
+        rf"|{clause})"
+    )
     return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
 
 
