@@ -224,12 +224,16 @@ class Request:
 
 
 class HttpReceiver:
-    """An HTTP server in a thread; answers each POST with the next scripted status (else 200)."""
+    """An HTTP server in a thread; answers each POST with the next scripted status (else 200).
+
+    A scripted status of 0 never answers, so the sender times out.
+    """
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.statuses: list[int] = []
         self.on_request: Callable[[Request], None] | None = None
+        self.released = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -240,6 +244,9 @@ class HttpReceiver:
                 if receiver.on_request:
                     receiver.on_request(req)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+                if status == 0:  # scripted "no answer": hold the line until the test ends
+                    receiver.released.wait(30)
+                    return
                 body = b'{"ok": true}' if status < 300 else b"service unavailable, try later"
                 try:
                     self.send_response(status)
@@ -261,6 +268,7 @@ class HttpReceiver:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

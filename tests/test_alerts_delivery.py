@@ -157,6 +157,19 @@ def test_webhook_503_three_times_then_200_is_delivered_once(store, http) -> None
     assert [r.status for r in rows(store)] == ["sent"]
 
 
+def test_webhook_timeout_is_retried(store, http) -> None:
+    config = make_config(hook_url=http.url())
+    hook = config.alerts.webhooks[0].model_copy(update={"timeout_seconds": 0.3})
+    config = config.model_copy(
+        update={"alerts": config.alerts.model_copy(update={"webhooks": (hook,)})}
+    )
+    store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
+    http.statuses = [0]
+    assert dispatch_due(store, config, now=LATER).failed == 1
+    assert "timed out" in rows(store)[0].last_error
+    assert dispatch_due(store, config, now=LATER + timedelta(hours=1)).sent == 1
+
+
 def test_smtp_down_then_up_is_delivered_once(store) -> None:
     receiver = SmtpReceiver(port=free_port())  # nothing listens there yet
     config = make_config(smtp_port=receiver.port)
