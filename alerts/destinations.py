@@ -59,6 +59,8 @@ def destinations(alerts: AlertsConfig) -> list[Destination]:
                 f"apprise:{url_key(app.url)}", "apprise", f"apprise {mask_url(app.url)}", app
             )
         )
-    seen: set[str] = set()
     # The same URL listed twice is one destination, not two deliveries.
-    return [d for d in out if not (d.key in seen or seen.add(d.key))]
+    unique: dict[str, Destination] = {}
+    for d in out:
+        unique.setdefault(d.key, d)
+    return list(unique.values())

@@ -75,17 +75,19 @@ def dispatch_due(
     limit: int = 200,
     only: Collection[int] | None = None,
 ) -> DispatchStats:
-    """Send every due row (or only the ``only`` row ids among them) once; never raises."""
+    """Send every due row (or only the ``only`` row ids among them) once.
+
+    A failing destination never makes it raise (the row is retried or marked dead); only
+    the store failing does, and then every row not recorded is simply due again later.
+    """
     now = now or utcnow()
     rng = rng or random.Random()
     settings = config.alerts
     with store.engine.connect() as conn:
-        due = outbox.due(conn, now, limit)
+        due = outbox.due(conn, now, limit, only)
     counts = {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}
     errors: list[str] = []
     for entry in due:
-        if only is not None and entry.id not in only:
-            continue
         with store.begin() as conn:
             if not outbox.claim(conn, entry, now, lease_seconds(config)):
                 counts["skipped"] += 1

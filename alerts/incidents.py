@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,8 +104,7 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
         )
     out = []
     for r in rows:
-        facts = _facts(r)
-        facts = Features(**{**facts.__dict__, "names": names.get(r.id, frozenset())})
+        facts = replace(_facts(r), names=names.get(r.id, frozenset()))
         out.append(Candidate(r.id, facts, tuple(members[r.id])))
     return out
 
@@ -125,7 +125,7 @@ def open_incident(
             agencies=json.dumps(sorted(feats.agencies)),
         )
     )
-    incident_id = int(result.inserted_primary_key[0])
+    incident_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     attach(conn, incident_id, article_id, "first", None, feats, now)
     return incident_id
 

@@ -54,7 +54,11 @@ def enqueue(
     if incidents.incident_of(conn, article_id) is not None:
         return 0
     feats = incidents.features_of(article)
-    found = match(feats, incidents.candidates(conn, feats, now))
+    try:
+        found = match(feats, incidents.candidates(conn, feats, now))
+    except Exception:  # noqa: BLE001 - a grouping bug must not cost the article or its alert
+        log.exception("grouping article %s failed; it opens a new incident", article_id)
+        found = None
     if found is None:
         incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
         event = "incident.new"
@@ -110,4 +114,4 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             payload=json.dumps(alert.to_dict(), sort_keys=True),
         )
     )
-    return int(result.inserted_primary_key[0])
+    return int(result.inserted_primary_key[0])  # type: ignore[index]

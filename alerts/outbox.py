@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from store.schema import alerts, outbox
 
@@ -87,13 +87,18 @@ def _entry(row: object) -> OutboxEntry:
     return OutboxEntry(**row._mapping)  # type: ignore[attr-defined]
 
 
-def due(conn: Connection, now: datetime, limit: int = 100) -> list[OutboxEntry]:
-    rows = conn.execute(
+def due(
+    conn: Connection, now: datetime, limit: int = 100, ids: Iterable[int] | None = None
+) -> list[OutboxEntry]:
+    query = (
         _query()
         .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
         .order_by(outbox.c.next_attempt_at, outbox.c.id)
         .limit(limit)
-    ).all()
+    )
+    if ids is not None:
+        query = query.where(outbox.c.id.in_(list(ids)))
+    rows = conn.execute(query).all()
     return [_entry(r) for r in rows]
 
 
@@ -110,8 +115,7 @@ def entries(conn: Connection, status: str | None = None, limit: int = 200) -> li
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    from sqlalchemy import func
-
+    """Rows per status, for `oiswatch status`."""
     rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all()
     return {status: n for status, n in rows}
 

@@ -46,7 +46,10 @@ class WebhookChannel(Channel):
                 status = resp.status
                 return self.succeeded(alert, f"HTTP {status}")
         except urllib.error.HTTPError as exc:
-            body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
+            try:
+                body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
+            except (OSError, http.client.HTTPException):
+                body = ""  # the receiver hung up mid-body; the status is what matters
             return self.failed(alert, f"HTTP {exc.code}", mask(body, key))
         except (OSError, http.client.HTTPException, ValueError) as exc:
             # URLError and timeouts are OSErrors; a garbled response is an HTTPException.

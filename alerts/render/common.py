@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from alerts.records import Alert
 
@@ -18,7 +18,16 @@ def one_line(value: str | None, limit: int = 300) -> str:
 
 
 def when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+    if value is None:
+        return "unknown"
+    # Naive times in the store are UTC by convention; aware ones may carry any offset.
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def web_link(url: str) -> str | None:
+    """``url`` if it is fit to be a link (http or https), else None: no javascript: hrefs."""
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def yes_no(value: bool | None) -> str:
@@ -37,7 +46,11 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
     if v is None:
         return []
     loc = v.location
-    place = ", ".join(p for p in (loc.as_written, loc.city, loc.state) if p) if loc else ""
+    place = ""
+    if loc:
+        parts = [loc.as_written, loc.city, loc.state]
+        # "Kansas City" written in the story and "Kansas City" as the city: say it once.
+        place = ", ".join(dict.fromkeys(p for p in parts if p))
     return [
         ("Fatal", yes_no(v.fatal)),
         ("Anyone hit", yes_no(v.anyone_hit)),

@@ -11,7 +11,7 @@ from email.utils import formatdate
 from html import escape
 
 from alerts.records import Alert, IncidentRef
-from alerts.render.common import facts, headline, highlight, one_line, when
+from alerts.render.common import facts, headline, highlight, one_line, web_link, when
 
 _PREFIX = {
     "incident.new": "[OIS]",
@@ -88,9 +88,14 @@ def render_text(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _link(url: str, label: str) -> str:
+    href = web_link(url)
+    return f'<a href="{escape(href)}">{escape(label)}</a>' if href else escape(label)
+
+
 def _html_articles(incident: IncidentRef) -> str:
     items = "".join(
-        f'<li><a href="{escape(a.url)}">{escape(one_line(a.title) or a.url)}</a> — '
+        f"<li>{_link(a.url, one_line(a.title) or a.url)} — "
         f"{escape(one_line(a.outlet) or '?')} ({escape(when(a.published))}"
         f"{', copy' if a.relation == 'copy' else ''})</li>"
         for a in incident.articles
@@ -110,7 +115,7 @@ def render_html(alert: Alert) -> str:
         parts.append(
             f"<p>{escape(one_line(art.outlet) or 'unknown outlet')} · "
             f"{escape(when(art.published))} · "
-            f'<a href="{escape(art.url)}">read the article</a></p>'
+            f"{_link(art.url, 'read the article')}</p>"
         )
     v = alert.verdict
     if v and v.evidence:

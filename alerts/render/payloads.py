@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from alerts.records import Alert
-from alerts.render.common import facts, headline, highlight, one_line, when
+from alerts.render.common import facts, headline, highlight, one_line, web_link, when
 
 
 def event_json(alert: Alert) -> dict[str, Any]:
@@ -81,7 +81,9 @@ def slack_json(alert: Alert) -> dict[str, Any]:
     title = _slack_escape(headline(alert))
     art = alert.article
     outlet = _slack_escape(one_line(art.outlet) if art else "") or "unknown outlet"
-    link = f"<{art.url}|{title}>" if art else title
+    href = web_link(art.url) if art else None
+    # Slack splits links on "|" and ends them at ">": such a URL is shown, not linked.
+    link = f"<{href}|{title}>" if href and not set("|<> ") & set(href) else title
     text = f"[{label}] {title} — {outlet}"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*[{label}]* {link}"}},
