@@ -124,14 +124,8 @@ class Store:
                 if status != "304":
                     values.update(etag=etag, last_modified=last_modified)
             if state is None:
-                conn.execute(
-                    feeds.insert().values(
-                        name=name,
-                        consecutive_failures=0 if ok else 1,
-                        entries_seen=entries,
-                        **values,
-                    )
-                )
+                values.setdefault("consecutive_failures", 0 if ok else 1)
+                conn.execute(feeds.insert().values(name=name, entries_seen=entries, **values))
             else:
                 if not ok:
                     values["consecutive_failures"] = state["consecutive_failures"] + 1
@@ -152,6 +146,29 @@ class Store:
         if not rows:
             return True
         return all(status == "failed" and attempts < max_attempts for status, attempts in rows)
+
+    def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
+        """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
+
+        A feed answering 304 is not re-read, so its failed entries are retried from here.
+        """
+        query = (
+            select(
+                articles.c.url,
+                articles.c.feed,
+                articles.c.outlet,
+                articles.c.entry_id,
+                articles.c.title,
+            )
+            .where(
+                articles.c.fetch_status == "failed",
+                articles.c.attempts < max_attempts,
+                articles.c.feed.is_not(None),
+            )
+            .order_by(articles.c.discovered_at)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
 
     def record_source(self, conn: Connection, article_id: int, feed: str | None) -> None:
         if not feed:
@@ -293,6 +310,45 @@ class Store:
         else:
             conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
         self.record_source(conn, original_id, article.feed)
+
+    def stored_article(self, url: str) -> Article | None:
+        """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
+        ok = articles.c.fetch_status == "ok"
+        with self.engine.connect() as conn:
+            own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
+            row = own if own is not None and own["fetch_status"] == "ok" else None
+            if row is None:
+                canonical = own["canonical_url"] if own is not None else None
+                wanted = [articles.c.canonical_url == url]
+                if canonical:
+                    wanted.append(articles.c.canonical_url == canonical)
+                query = select(articles).where(or_(*wanted), ok).order_by(articles.c.id)
+                row = conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        verdict = None
+        if row["verdict"]:
+            from classifier import Verdict  # the store reads verdicts; it does not need rules
+
+            verdict = Verdict.from_dict(json.loads(row["verdict"]))
+        return Article(
+            url=row["url"],
+            canonical_url=row["canonical_url"] or row["url"],
+            title=row["title"],
+            outlet=row["outlet"],
+            published=row["published"],
+            feed=row["feed"],
+            entry_id=row["entry_id"],
+            author=row["author"],
+            language=row["language"],
+            text=row["text"] or "",
+            content_hash=row["content_hash"] or "",
+            fetched_at=row["fetched_at"],
+            http_status=row["http_status"],
+            verdict=verdict,
+            alert=False,
+            article_id=row["id"],
+        )
 
     def article_counts(self, since: datetime | None = None) -> dict[str, int]:
         query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)

@@ -15,3 +15,13 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"{SHARED} is missing: the tests read the project's shared data from there")
     return SHARED
+
+
+@pytest.fixture
+def newsroom():
+    """The Riverton Ledger fixture site (tests/mocksite) on an ephemeral 127.0.0.1 port."""
+    from mocksite import MockSite, build_newsroom
+
+    site = build_newsroom(MockSite()).start()
+    yield site
+    site.stop()
