@@ -131,6 +131,8 @@ class Daemon:
                 **common,
             )
             log.info("polling %d feeds every %g minutes", len(feeds), minutes)
+        if not poll_groups(self.config):
+            log.warning("no enabled feeds in the configuration: only delivering alerts")
         scheduler.add_job(
             self._tracked("alert delivery", self._dispatch),
             IntervalTrigger(seconds=schedule.dispatch_seconds),
@@ -175,7 +177,10 @@ class Daemon:
         log.info("oiswatch running (pid %d); store %s", self.lock.pid, self.cycle.store.url)
         try:
             await self._stop.wait()
-            scheduler.pause()
+            # No new work; the heartbeat goes on so nobody takes the store while we finish.
+            for job in scheduler.get_jobs():
+                if job.id != "heartbeat":
+                    job.pause()
             await self._drain()
         finally:
             scheduler.shutdown(wait=False)
