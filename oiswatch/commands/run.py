@@ -40,13 +40,10 @@ def run(args: argparse.Namespace) -> int:
     if lock is None:
         return EXIT_LOCKED
 
+    from alerts import send_digest
     from oiswatch.daemon import Daemon
 
     async def main() -> int:
-        try:
-            from alerts import send_digest
-        except ImportError:
-            send_digest = None
         daemon = Daemon(
             build_cycle(config, store), lock, digest=send_digest, grace_seconds=args.grace_seconds
         )
