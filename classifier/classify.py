@@ -38,7 +38,7 @@ def classify(
     title = (title or "").strip()
     sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
     found = scan(sentences, rules)
-    score = _score(found.fired)
+    score = _score(found.fired, rules.threshold)
     ois = score >= rules.threshold
     category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
     deciding = _deciding(found, ois)
@@ -60,11 +60,15 @@ def classify(
     )
 
 
-def _score(hits: list[Hit]) -> float:
-    """Combine the strongest match of each distinct sentence (a repeated headline counts once)."""
+def _score(hits: list[Hit], threshold: float) -> float:
+    """Combine the strongest match of each distinct sentence (a repeated headline counts once).
+
+    A weak rule (weight below the threshold) counts once per article however many sentences it
+    matches: "police shootings fell" in headline and body is one statistic, not corroboration.
+    """
     best: dict[str, float] = {}
     for hit in hits:
-        key = hit.sentence.text.lower()
+        key = hit.sentence.text.lower() if hit.weight >= threshold else f"rule:{hit.rule}"
         best[key] = max(best.get(key, 0.0), hit.weight)
     remaining = 1.0
     for weight in best.values():
@@ -93,6 +97,7 @@ def _facts(
     rules: Rules,
 ) -> dict[str, object]:
     near = [h.sentence.text for h in deciding]
+    lowered = [s.lower() for s in article]
     headline = [title] if title else []
     fatal, anyone_hit = facts.outcome(near + headline, article, rules)
     pub = dates.as_date(published) or dates.published_from_text(text)
@@ -100,9 +105,9 @@ def _facts(
     return {
         "fatal": fatal,
         "anyone_hit": anyone_hit,
-        "officer_injured": facts.officer_injured(article, rules),
+        "officer_injured": facts.officer_injured(article, lowered, rules),
         "agencies": facts.agencies(near, rules),
-        "investigating_agency": facts.investigating_agency(article, rules),
+        "investigating_agency": facts.investigating_agency(article, lowered, rules),
         "location": facts.location(near, article, text, rules),
         "incident_date": incident,
         "followup": facts.followup(title, article, rules, incident, pub),

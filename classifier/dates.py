@@ -33,8 +33,7 @@ _WHEN = re.compile(
     rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)})"
     rf"|(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
     r"|(?P<relative>yesterday|last night|this morning|early today|earlier today|tonight|today))\b",
-    re.IGNORECASE,
-)
+)  # matched on lower-cased text: plain patterns run much faster than IGNORECASE ones
 # Datelines a crawler leaves in the text: " date 2021-03-26", "Posted at 10:03 AM, Nov 18, 2021".
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _WRITTEN = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -72,7 +71,7 @@ def incident_date(sentences: Iterable[str], published: date | None) -> date | No
     before when that would put the incident after publication.
     """
     for sentence in sentences:
-        for m in _WHEN.finditer(sentence):
+        for m in _WHEN.finditer(sentence.lower()):
             day = _resolve(m, published)
             if day is not None:
                 return day

@@ -32,13 +32,20 @@ def outcome(
     return None, None
 
 
-def officer_injured(article: Sequence[str], rules: Rules) -> bool:
-    """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention."""
+def officer_injured(article: Sequence[str], lowered: Sequence[str], rules: Rules) -> bool:
+    """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention.
+
+    `lowered` is `article` lower-cased, sentence by sentence (computed once by the caller).
+    """
     hints = rules.injury_hint
-    text = " ".join(s for s in article if any(w in s.lower() for w in hints))
+    text = " ".join(s for s, low in zip(article, lowered, strict=True) if _has(low, hints))
     if rules.facts["officer_unhurt"].search(text):
         return False
     return bool(rules.facts["officer_hurt"].search(text))
+
+
+def _has(lower: str, words: Sequence[str]) -> bool:
+    return any(w in lower for w in words)
 
 
 def agencies(sentences: Sequence[str], rules: Rules) -> tuple[str, ...]:
@@ -64,9 +71,11 @@ def _agency_name(m: re.Match[str], rules: Rules) -> str | None:
     return f"{place} {kind}"
 
 
-def investigating_agency(article: Sequence[str], rules: Rules) -> str | None:
+def investigating_agency(
+    article: Sequence[str], lowered: Sequence[str], rules: Rules
+) -> str | None:
     hints = rules.investigator_hint
-    sentences = [s for s in article if any(w in s.lower() for w in hints)]
+    sentences = [s for s, low in zip(article, lowered, strict=True) if _has(low, hints)]
     for pattern in rules.places["investigator"]:
         for sentence in sentences:
             m = pattern.search(sentence)
@@ -140,5 +149,7 @@ def followup(
     if title and (strong.search(title) or rules.facts["followup_title"].search(title)):
         return True
     text = " ".join(article)
-    points = 2 * len(strong.findall(text)) + len(weak.findall(text))
+    lower = text.lower()
+    fresh = rules.facts["followup_fresh"].count(text, lower)
+    points = 2 * strong.count(text, lower) + weak.count(text, lower) - 2 * fresh
     return points >= 4

@@ -14,13 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from classifier.folded import FLAGS, Folded, compile_folded
+
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "classifier.toml"
-FLAGS = re.IGNORECASE
 _PLACEHOLDER = re.compile(r"<<(\w+)>>")
+_AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
     "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
-    "followup_strong", "followup_weak", "followup_title",
+    "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
 
@@ -38,9 +40,12 @@ class Rule:
     """One named pattern; `weight` says how sure a match makes us that an officer fired."""
 
     name: str
-    regex: re.Pattern[str]
+    regex: Folded
     weight: float = 1.0
     requires: tuple[str, ...] = ()  # lower-case substrings; the pattern runs only if one is present
+    # The pattern starts with the officer word: it is tried only where an officer word starts
+    # (`regex.match` at each place), not at every character of the sentence.
+    at_agent: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,14 +61,16 @@ class Rules:
     agent_hint: tuple[str, ...]  # lower-case substrings
     investigator_hint: tuple[str, ...]  # lower-case substrings
     injury_hint: tuple[str, ...]  # lower-case substrings
-    agentless: re.Pattern[str]
-    other_sense: re.Pattern[str]
-    less_lethal: re.Pattern[str]
-    named_firearm: re.Pattern[str]
-    negation_before: re.Pattern[str]
-    hedge_before: re.Pattern[str]
-    agent: re.Pattern[str]
-    facts: Mapping[str, re.Pattern[str]]
+    agentless: Folded
+    other_sense: Folded
+    less_lethal: Folded
+    named_firearm: Folded
+    negation_before: Folded
+    hedge_before: Folded
+    agent: Folded
+    agent_starts: Folded  # empty match at every place an officer word starts
+    require_words: frozenset[str]  # every `requires` word of the fired and victim rules
+    facts: Mapping[str, Folded]
     places: Mapping[str, tuple[re.Pattern[str], ...]]  # tried in order
     states: Mapping[str, str]  # lower-case state name or abbreviation -> postal code
     kinds: Mapping[str, str]  # lower-case "police", "deputies" ... -> agency suffix
@@ -144,6 +151,15 @@ class _Builder:
         except re.error as exc:
             raise self.fail(key, f"bad regular expression: {exc}") from exc
 
+    def folded(self, key: str, source: str | list[str]) -> Folded:
+        """Like `compile`, also folded for lower-cased text (see `classifier.folded`)."""
+        parts = [source] if isinstance(source, str) else source
+        text = "|".join(f"(?:{self.expand(key, p)})" for p in parts)
+        try:
+            return compile_folded(text)
+        except re.error as exc:
+            raise self.fail(key, f"bad regular expression: {exc}") from exc
+
     def each(self, key: str, sources: list[str]) -> tuple[re.Pattern[str], ...]:
         return tuple(self.compile(f"{key}[{i}]", p) for i, p in enumerate(sources))
 
@@ -171,9 +187,9 @@ class _Builder:
             if weighted and (not isinstance(weight, int | float) or not 0 < weight <= 1):
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
             requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
-            out.append(
-                Rule(name, self.compile(f"{where}.pattern", pattern), float(weight), requires)
-            )
+            regex = self.folded(f"{where}.pattern", pattern)
+            at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in _top_level(pattern)
+            out.append(Rule(name, regex, float(weight), requires, at_agent))
         return tuple(out)
 
     def build(self) -> Rules:
@@ -200,36 +216,37 @@ class _Builder:
         guards = self.table("guards")
         facts, places = self.table("facts"), self.table("places")
         states, kinds = self.names("places.states", places), self.names("places.kinds", places)
+        fired, victim = self.rules("fired", weighted=True), self.rules("victim", weighted=False)
         return Rules(
             source=str(self.path),
             threshold=float(threshold),
-            fired=self.rules("fired", weighted=True),
-            victim=self.rules("victim", weighted=False),
+            fired=fired,
+            victim=victim,
+            require_words=frozenset(w for rule in fired + victim for w in rule.requires),
             borderline=self.rules("borderline", weighted=False),
             trigger=self.plain("guards.trigger", guards),
             agent_hint=self.plain("guards.agent_hint", guards),
             investigator_hint=self.plain("places.investigator_hint", places),
             injury_hint=self.plain("facts.injury_hint", facts),
-            agentless=self.compile("guards.agentless", self.words("guards.agentless", guards)),
-            other_sense=self.compile(
+            agentless=self.folded("guards.agentless", self.words("guards.agentless", guards)),
+            other_sense=self.folded(
                 "guards.other_sense",
                 [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)],
             ),
-            less_lethal=self.compile(
-                "guards.less_lethal", self.words("guards.less_lethal", guards)
-            ),
-            named_firearm=self.compile(
+            less_lethal=self.folded("guards.less_lethal", self.words("guards.less_lethal", guards)),
+            named_firearm=self.folded(
                 "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
             ),
-            negation_before=self.compile(
+            negation_before=self.folded(
                 "guards.negation_before", self.words("guards.negation_before", guards)
             ),
-            hedge_before=self.compile(
+            hedge_before=self.folded(
                 "guards.hedge_before", self.words("guards.hedge_before", guards)
             ),
-            agent=self.compile("vocab.agent", r"\b<<agent>>\b"),
+            agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
+            agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={
-                k: self.compile(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
+                k: self.folded(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
                 for k in FACT_KEYS
             },  # fmt: skip
             places={
@@ -240,11 +257,39 @@ class _Builder:
         )
 
 
+def _top_level(pattern: str) -> str:
+    """The pattern with every group and character class removed, to see its top level."""
+    out: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def _gap(blockers: list[str], most: int) -> str:
     """Up to `most` words, none of them a blocker, between two parts of a pattern."""
     stop = "|".join(blockers)
-    # A short relative clause may sit in the gap: "the officer who was wounded returned fire".
-    word = rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+)"
+    # A relative clause may sit in the gap: "the officer who was wounded returned fire", or set
+    # off by commas: "detectives, who had been chasing the car, fired". Its words are not
+    # checked for blockers, since they belong to another verb.
+    clause = r"(?<=,)\s*(?:who|whom)\s[^,;:.!?]{1,80}?(?=,)"
+    word = (
+        rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+"
+        rf"|{clause})"
+    )
     return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
 
 

@@ -9,6 +9,7 @@ themselves (the bounded gaps of `config/classifier.toml`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from classifier.rules import Rule, Rules
@@ -67,59 +68,78 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         if not any(word in lower for word in rules.trigger):
             continue
         has_hint = any(word in lower for word in rules.agent_hint)
-        names_officer = (has_hint and rules.agent.search(text)) or rules.agentless.search(text)
+        starts = [m.start() for m in rules.agent_starts.finditer(text, lower)] if has_hint else []
+        names_officer = starts or rules.agentless.search(text, lower)
         found.candidate_sentences += 1
         for rule in rules.borderline:
-            m = rule.regex.search(text)
+            if rule.requires and not any(word in lower for word in rule.requires):
+                continue
+            m = rule.regex.search(text, lower)
             if m:
                 found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
         if not names_officer:
             continue  # every firing and victim rule names an officer, or says "OIS"
-        candidates.append((sentence, lower))
+        present = {word for word in rules.require_words if word in lower}
+        candidates.append((sentence, lower, starts, present))
         for rule in rules.fired:
-            if rule.requires and not any(word in lower for word in rule.requires):
+            if rule.requires and present.isdisjoint(rule.requires):
                 continue
-            hit, why = _first_match(sentence, rule, rules, FIRED)
-            if hit and less_lethal_story and not rules.named_firearm.search(text):
+            hit, why = _first_match(sentence, lower, rule, rules, FIRED, starts)
+            if hit and less_lethal_story and not rules.named_firearm.search(text, lower):
                 hit, why = None, "less-lethal story and no firearm named"
-            if hit and rules.other_sense.search(text):  # checked late: it is rarely needed
+            if hit and rules.other_sense.search(text, lower):  # checked late: it is rarely needed
                 hit, why = None, "another sense of the word (sport, film, vaccine ...)"
             if hit:
                 found.fired.append(hit)
             elif why:
                 found.blocked.append(Blocked(sentence, rule.name, why))
     if not any(h.weight >= rules.threshold for h in found.fired):
-        for sentence, lower in candidates:
+        for sentence, lower, starts, present in candidates:
             for rule in rules.victim:
-                if rule.requires and not any(word in lower for word in rule.requires):
+                if rule.requires and present.isdisjoint(rule.requires):
                     continue
-                hit, _ = _first_match(sentence, rule, rules, VICTIM)
-                if hit and not rules.other_sense.search(sentence.text):
+                hit, _ = _first_match(sentence, lower, rule, rules, VICTIM, starts)
+                if hit and not rules.other_sense.search(sentence.text, lower):
                     found.victim.append(hit)
     return found
 
 
 def _first_match(
-    sentence: Sentence, rule: Rule, rules: Rules, kind: str
+    sentence: Sentence, lower: str, rule: Rule, rules: Rules, kind: str, starts: list[int]
 ) -> tuple[Hit | None, str | None]:
-    """The first guarded match of `rule` in `sentence`, or why the last match was cancelled."""
+    """The first guarded match of `rule` in `sentence`, or why the last match was cancelled.
+
+    A rule that begins with the officer word is only tried where an officer word starts.
+    """
     text = sentence.text
     why = None
-    for m in rule.regex.finditer(text):
-        why = _guard(text, m, rules, check_weapon=kind == FIRED)
+    if rule.at_agent:
+        matches: Iterable[re.Match[str] | None] = (
+            rule.regex.match_at(text, i, lower) for i in starts
+        )
+    else:
+        matches = rule.regex.finditer(text, lower)
+    for m in matches:
+        if m is None:
+            continue
+        why = _guard(text, lower, m, rules, check_weapon=kind == FIRED)
         if why is None:
             return Hit(sentence, rule.name, rule.weight, _spans(m), kind), None
     return None, why
 
 
-def _guard(text: str, m: re.Match[str], rules: Rules, *, check_weapon: bool) -> str | None:
+def _guard(
+    text: str, lower: str, m: re.Match[str], rules: Rules, *, check_weapon: bool
+) -> str | None:
     start = min(s for s, _ in _spans(m))
-    before = text[max(0, start - _LOOK_BEHIND) : start]
-    if rules.negation_before.search(before[-40:]):
+    begin = max(0, start - _LOOK_BEHIND)
+    before, before_lower = text[begin:start], lower[begin:start]
+    if rules.negation_before.search(before[-40:], before_lower[-40:]):
         return "negated"
-    if rules.hedge_before.search(before):
+    if rules.hedge_before.search(before, before_lower):
         return "hedged"
-    if check_weapon and rules.less_lethal.search(text[m.start() : m.end() + _LOOK_AHEAD]):
+    end = m.end() + _LOOK_AHEAD
+    if check_weapon and rules.less_lethal.search(text[m.start() : end], lower[m.start() : end]):
         return "less-lethal weapon"
     return None
 

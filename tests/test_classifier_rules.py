@@ -24,7 +24,9 @@ def flagged(text: str, title: str | None = None) -> Verdict:
         "A woman was shot by a deputy during a welfare check.",
         "A man was shot and killed by officers after he pointed a rifle at them.",
         "The officer-involved shooting happened just after midnight.",
-        "Detectives, who had been chasing him, fired several rounds at the driver.",
+        "Detectives, who had been chasing the car, fired several rounds at the driver.",
+        "The officers, who were answering a call about a fight, opened fire on the man.",
+        "A deputy's service weapon discharged as the man lunged at him with a knife.",
         "The teen an officer shot last spring has filed a claim.",
     ],
 )
@@ -61,6 +63,10 @@ def test_evidence_spans_point_at_the_matched_words() -> None:
         ("Officers found a woman who had been shot in the chest.", "not_ois"),
         ("It is unclear whether an officer fired during the struggle.", "not_ois"),
         ("Officers would have been justified to use deadly force, the chief said.", "not_ois"),
+        ("The rule would bar officers from shooting at moving vehicles.", "not_ois"),
+        ("The state now tracks every time officers fire at people.", "not_ois"),
+        ("A woman was shot and killed by her ex-boyfriend Sunday, city police said.", "not_ois"),
+        ("Police, who say the suspect shot a clerk, are searching for him.", "not_ois"),
     ],
 )
 def test_traps_are_not_flagged(text: str, category: str) -> None:
@@ -90,6 +96,23 @@ def test_traps_are_not_flagged(text: str, category: str) -> None:
 def test_followups_are_flagged_as_followups(title: str, text: str) -> None:
     verdict = flagged(text, title)
     assert verdict.ois and verdict.followup
+
+
+def test_first_report_promising_details_is_not_a_followup() -> None:
+    text = (
+        "An officer shot a man on Elm Street on Tuesday. The man's name has not been released, "
+        "and more details will be made public after the video is reviewed."
+    )
+    verdict = flagged(text, "Officer shoots man on Elm Street")
+    assert verdict.ois and not verdict.followup
+
+
+def test_shooting_told_as_past_is_a_followup() -> None:
+    text = (
+        "The city released the names of the officers involved in last month's shooting on Pine "
+        "Avenue, in which an officer shot a man who had a rifle. An autopsy found he was hit twice."
+    )
+    assert flagged(text).followup
 
 
 def test_fatal_and_wounded() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,11 +136,14 @@ def test_sitemap_index_is_followed_within_since_and_until(newsroom, tmp_path):
         "since=2025-01-01",
         "-a",
         "until=2025-02-28",
+        "-s",
+        "OISWATCH_PROGRESS_INTERVAL=0.1",
         "-O",
         str(out),
         config=config,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"progress: \d+/\d+ articles done, [\d.]+ per minute", result.stderr)
     exported = {r["url"].removeprefix(site.base) for r in read_jsonl(out)}
     assert exported == {
         "/archive/new-year-parade",

@@ -1,0 +1,146 @@
+"""Case-insensitive patterns run on lower-cased text, which Python's `re` does about 3x faster.
+
+Every rule in `config/classifier.toml` is matched case-insensitively. `re.IGNORECASE` folds
+each character as it compares, which makes large word alternations slow. Instead each pattern
+is also compiled *folded*: its literal letters lower-cased, `(?-i:...)` parts made plain, no
+flags. Run on `text.lower()`, the folded pattern finds exactly what the original finds on
+`text`, except that the case-sensitive parts (`(?-i:[A-Z]{1,6}PD)`, capitalised names) now
+match any case, so for such patterns it is only a fast filter and the original confirms.
+
+Offsets stay valid because lower-casing keeps the length of ordinary text; when it does not
+(a few Unicode letters), the original pattern is used alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Folded:
+    """One rule pattern: `exact` (IGNORECASE, original text) and `fast` (lower-cased text)."""
+
+    exact: re.Pattern[str]
+    fast: re.Pattern[str] | None  # None: this pattern cannot be folded, `exact` is used alone
+    case_free: bool  # no case-sensitive part: `fast` alone gives the exact answer
+
+    @property
+    def pattern(self) -> str:
+        return self.exact.pattern
+
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """First match; with a case-free pattern, its group texts are lower-case."""
+        lower = _lower(text, lower, self.fast)
+        if lower is None or self.fast is None:
+            return self.exact.search(text)
+        if self.case_free:
+            return self.fast.search(lower)
+        return next(self._confirmed(text, lower, self.fast), None)
+
+    def match_at(self, text: str, pos: int, lower: str | None = None) -> re.Match[str] | None:
+        """A match starting exactly at `pos` (look-behinds still see the text before it)."""
+        lower = _lower(text, lower, self.fast)
+        if lower is None or self.fast is None:
+            return self.exact.match(text, pos)
+        m = self.fast.match(lower, pos)
+        if m is None or self.case_free:
+            return m
+        return self.exact.match(text, pos)
+
+    def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+        """Like `re.finditer`: leftmost non-overlapping matches."""
+        lower = _lower(text, lower, self.fast)
+        if lower is None or self.fast is None:
+            return self.exact.finditer(text)
+        if self.case_free:
+            return self.fast.finditer(lower)
+        return self._confirmed(text, lower, self.fast)
+
+    def _confirmed(self, text: str, lower: str, fast: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        # Every exact match is also a fast match at the same place, so trying the exact pattern
+        # only where the fast one matches finds the same leftmost matches.
+        pos = 0
+        while pos <= len(text):
+            m = fast.search(lower, pos)
+            if m is None:
+                return
+            found = self.exact.match(text, m.start())
+            if found is None:
+                pos = m.start() + 1
+                continue
+            yield found
+            pos = found.end() if found.end() > found.start() else found.start() + 1
+
+    def count(self, text: str, lower: str | None = None) -> int:
+        """How many non-overlapping matches."""
+        return sum(1 for _ in self.finditer(text, lower))
+
+
+def _lower(text: str, lower: str | None, fast: re.Pattern[str] | None) -> str | None:
+    """The lower-cased text, or None when `exact` must be used alone."""
+    if fast is None:
+        return None
+    if lower is None:
+        lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+def compile_folded(source: str) -> Folded:
+    """Compile `source` both ways; raises `re.error` like `re.compile`."""
+    exact = re.compile(source, FLAGS)
+    folded, case_free = fold(source)
+    return Folded(exact, re.compile(folded) if folded is not None else None, case_free)
+
+
+def fold(source: str) -> tuple[str | None, bool]:
+    """Lower-case the literal letters of a regex and drop `(?-i:` switches.
+
+    Escapes are kept as written (`\\S`, `\\W`, `\\B` mean something else in lower case).
+    Returns the folded source (None when folding cannot give a superset: a case-sensitive part
+    under an odd number of negative look-arounds, or a negative look-around inside a
+    case-sensitive part) and whether the original had no case-sensitive part.
+    """
+    out: list[str] = []
+    stack: list[tuple[bool, bool]] = []  # per open group: (negative look-around, case-sensitive)
+    case_free, in_class, i = True, False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == ")" and stack:
+            stack.pop()
+        elif ch == "(":
+            negative = source.startswith(("(?!", "(?<!"), i)
+            sensitive = source.startswith("(?-i:", i)
+            # A case-sensitive part made looser under an odd number of negations makes the
+            # whole pattern stricter, so folding would lose matches.
+            odd_negation = sum(n for n, _ in stack) % 2 == 1
+            inside_sensitive = any(c for _, c in stack)
+            if (sensitive and odd_negation) or (negative and inside_sensitive):
+                return None, False
+            stack.append((negative, sensitive))
+            if sensitive:
+                out.append("(?:")
+                case_free = False
+                i += 5
+                continue
+            if source.startswith(("(?P<", "(?P="), i):
+                end = source.index(">" if source[i + 3] == "<" else ")", i)
+                if source[i + 3] == "=":
+                    stack.pop()
+                out.append(source[i : end + 1])  # group names keep their case
+                i = end + 1
+                continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out), case_free

@@ -1,0 +1,113 @@
+"""How `scrapy crawl` finds the configuration, and which settings win."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from crawlkit import REPO, scrapy, write_config
+from mocksite.newsroom import PATHS
+
+from store import Store
+
+
+def crawl_settings_line(log: str) -> str:
+    match = re.search(r"crawl settings: (.*)", log)
+    assert match, log[-2000:]
+    return match.group(1)
+
+
+def test_config_given_with_dash_s_is_used_like_the_environment_variable(newsroom, tmp_path):
+    config = write_config(tmp_path, [("rss", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
+    result = scrapy("crawl", "feeds", "-s", f"OISWATCH_CONFIG={config}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "DOWNLOAD_TIMEOUT=1.5" in crawl_settings_line(result.stderr)
+    store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
+    assert store.feed_state("rss").entries_seen == 2
+    store.close()
+
+
+def test_command_line_settings_win_over_the_config_file(tmp_path):
+    config = write_config(tmp_path, [])
+    result = scrapy(
+        "crawl",
+        "feeds",
+        "-s",
+        "DOWNLOAD_DELAY=0.25",
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=True",
+        config=config,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = crawl_settings_line(result.stderr)
+    assert "DOWNLOAD_DELAY=0.25" in line and "CONCURRENT_REQUESTS_PER_DOMAIN=32" in line
+    assert "AUTOTHROTTLE_ENABLED=True" in line
+    # What the command line left alone comes from the file.
+    assert "DOWNLOAD_TIMEOUT=1.5" in line and "DOWNLOAD_MAXSIZE=200000" in line
+    assert "no enabled feeds" in result.stderr
+
+
+def test_a_bad_config_stops_the_crawl_with_an_error_naming_the_key(tmp_path):
+    config = write_config(tmp_path, [])
+    text = config.read_text().replace(
+        "download_timeout_seconds = 1.5", "download_timeout_seconds = -1"
+    )
+    config.write_text(text)
+    result = scrapy("crawl", "feeds", config=config)
+    assert result.returncode != 0
+    assert "crawl.download_timeout_seconds" in result.stderr
+    assert str(config) in result.stderr
+
+
+def test_run_feeds_once_and_crawl_feeds_repeatedly_in_one_process(newsroom, tmp_path):
+    """The daemon's way: crawl_feeds twice in one running reactor; then run_feeds_once."""
+    config = write_config(tmp_path, [("atom", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
+    script = tmp_path / "poll_twice.py"
+    script.write_text(
+        f"""
+import asyncio
+from config import load_config
+from crawler.runner import crawl_feeds
+
+async def main():
+    config = load_config({str(config)!r})
+    first = await crawl_feeds(config)
+    second = await crawl_feeds(config)
+    print("FIRST", first.feeds_fetched, first.articles_new)
+    print("SECOND", second.feeds_not_modified, second.articles_new)
+
+if __name__ == "__main__":
+    from twisted.internet import asyncioreactor
+    asyncioreactor.install()
+    from twisted.internet import defer, reactor
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addBoth(lambda _: reactor.stop())
+    reactor.run()
+"""
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "FIRST 1 2" in result.stdout, result.stderr[-3000:]
+    assert "SECOND 1 0" in result.stdout, result.stderr[-3000:]
+
+    once = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config import load_config; from crawler.runner import run_feeds_once; "
+            f"s = run_feeds_once(load_config({str(config)!r})); "
+            "print('ONCE', s.feeds_not_modified, s.finish_reason)",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "ONCE 1 finished" in once.stdout, once.stderr[-3000:]
