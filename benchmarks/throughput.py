@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
 COPIES = ("a", "b", "c")
 TARGET = 0.85
@@ -122,13 +123,37 @@ class TreeSampler(threading.Thread):
         return main, sum(self.cpu.values()) - main
 
 
+def _set_keys(toml: str, section: str, values: dict[str, str]) -> str:
+    """`toml` with `values` (TOML literals) as the only such keys of [section]."""
+    out, current, done = [], "", False
+    for line in toml.splitlines():
+        header = re.match(r"\s*\[+([^\]]+)\]+", line)
+        if header:
+            current = header.group(1).strip()
+        elif current == section and re.match(rf"\s*({'|'.join(values)})\s*=", line):
+            continue  # replaced below
+        out.append(line)
+        if header and current == section and not done:
+            out.extend(f"{key} = {value}" for key, value in values.items())
+            done = True
+    if not done:
+        out += ["", f"[{section}]", *(f"{key} = {value}" for key, value in values.items())]
+    return "\n".join(out) + "\n"
+
+
 def write_config(directory: Path, workers: int) -> Path:
-    bundled = (ROOT / "config" / "oiswatch.toml").read_text(encoding="utf-8")
+    """The bundled configuration with its store in `directory` and `workers` extractors."""
+    from config import load_config
+
     db = directory / "throughput.db"
-    text = re.sub(r'(?m)^url = "sqlite:[^"]*"', f'url = "sqlite:///{db}"', bundled, count=1)
-    text = re.sub(r"(?m)^extraction_workers = \d+", f"extraction_workers = {workers}", text)
+    text = (ROOT / "config" / "oiswatch.toml").read_text(encoding="utf-8")
+    text = _set_keys(text, "storage", {"url": json.dumps(f"sqlite:///{db}")})
+    text = _set_keys(text, "crawl", {"extraction_workers": str(workers)})
     path = directory / "oiswatch.toml"
     path.write_text(text, encoding="utf-8")
+    loaded = load_config(path)  # fail here, not with a crawl that writes somewhere else
+    if loaded.storage.url != f"sqlite:///{db}" or loaded.crawl.extraction_workers != workers:
+        sys.exit(f"could not point {path} at {db} with {workers} workers")
     return path
 
 
