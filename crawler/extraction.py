@@ -88,6 +88,8 @@ def _looks_binary(data: bytes | str) -> bool:
 
 def _decode(html: bytes, encoding: str | None) -> bytes | str:
     """Decode with the declared charset; without one, let trafilatura sniff the bytes."""
+    if not encoding and html.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # trafilatura's sniffing does not look for it
     if not encoding:
         return html
     try:
@@ -237,9 +239,11 @@ def _page_metadata(tree: HtmlElement) -> Document:
 
 
 def _extract(html: str | bytes, url: str, encoding: str | None) -> Extracted | None:
-    if not html or not isinstance(html, bytes | str) or _looks_binary(html):
+    if not html or not isinstance(html, bytes | str):
         return None
     source = _decode(html, encoding) if isinstance(html, bytes) else html
+    if _looks_binary(source):
+        return None
     tree = load_html(source)  # parsed once: trafilatura extracts from a copy of this tree
     if tree is None:
         return None

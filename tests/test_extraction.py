@@ -181,3 +181,13 @@ def test_a_one_line_brief_is_an_article() -> None:
     brief = "<p>Police say an officer shot a man at 5th and Main; more to come.</p>"
     got = extract_article(page(body=brief), "https://kc.example.com/a")
     assert got is not None and "officer shot a man at 5th and Main" in got.text
+
+
+def test_utf16_page_with_byte_order_mark() -> None:
+    raw = page().replace("charset='utf-8'", "").encode("utf-16")  # BOM first
+    got = extract_article(raw, "https://kc.example.com/a")
+    assert got is not None and "Prospect Avenue" in got.text
+    got = extract_article(
+        page().encode("utf-16-le"), "https://kc.example.com/a", encoding="utf-16-le"
+    )
+    assert got is not None and "Prospect Avenue" in got.text
