@@ -2,8 +2,9 @@
 
 Extraction costs ~10 ms of CPU per page; in the Scrapy process it would stall downloads and
 use one core. The crawl ships the response bytes here and gets back small frozen records.
-A worker never dies on a bad page (errors come back in `PageResult.error`), and if one dies
-anyway (segfault, OOM kill) the pool is rebuilt and only that page is reported failed.
+A worker never dies on a bad page (errors come back in `PageResult.error`). If one dies
+anyway (segfault, OOM kill) or a page outruns the timeout, the pool is rebuilt and only the
+pages it held at that moment come back failed; the crawl goes on.
 """
 
 from __future__ import annotations
