@@ -44,6 +44,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _clean(value: Any) -> Any:
+    """Drop NUL characters: PostgreSQL text cannot hold them, and broken pages contain them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -124,14 +129,8 @@ class Store:
                 if status != "304":
                     values.update(etag=etag, last_modified=last_modified)
             if state is None:
-                conn.execute(
-                    feeds.insert().values(
-                        name=name,
-                        consecutive_failures=0 if ok else 1,
-                        entries_seen=entries,
-                        **values,
-                    )
-                )
+                first = {"consecutive_failures": 0 if ok else 1, "entries_seen": entries}
+                conn.execute(feeds.insert().values(name=name, **{**first, **values}))
             else:
                 if not ok:
                     values["consecutive_failures"] = state["consecutive_failures"] + 1
@@ -190,7 +189,7 @@ class Store:
                 return  # never overwrite an article we already have
             values = {
                 "fetch_status": status,
-                "fetch_error": error[:2000],
+                "fetch_error": _clean(error[:2000]),
                 "http_status": http_status,
                 "fetched_at": now,
             }
@@ -247,6 +246,7 @@ class Store:
             "fetch_error": None,
             "http_status": article.http_status,
         }
+        values = {key: _clean(value) for key, value in values.items()}
         if verdict is not None:
             values.update(
                 classified_at=now,

@@ -137,7 +137,7 @@ class PostgresServer:
                 return
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"postgres not accepting connections:\n{_tail(log)}")
+                    raise RuntimeError(f"postgres refused connections:\n{_tail(log)}") from None
                 time.sleep(0.05)
 
     def dsn(self, database: str) -> str:
