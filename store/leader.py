@@ -12,6 +12,7 @@ daemon treats both the same; SQLite keeps the row lock, PostgreSQL uses this.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -158,19 +159,17 @@ class AdvisoryLeaderLock:
 
     def _drop_connection(self) -> None:
         if self._conn is not None:
-            try:
+            # The session may already be dead; closing is all that is left to do.
+            with contextlib.suppress(Exception):
                 self._conn.close()
-            except Exception:  # noqa: BLE001, S110 - the session may already be dead
-                pass
             self._conn = None
 
     def release(self) -> None:
         """Give the lock up; closing the session frees it even if the unlock fails."""
         if self.held and self._conn is not None:
-            try:
+            # Closing the session below frees the lock even if this fails.
+            with contextlib.suppress(Exception):
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
-            except Exception:  # noqa: BLE001, S110 - closing below frees it anyway
-                pass
         self.held = False
         self._drop_connection()
 
