@@ -96,3 +96,13 @@ def test_leader_whose_session_is_cut_learns_it_lost(pg_url: str) -> None:
     finally:
         lock.close()
         admin.dispose()
+
+
+def test_cluster_config_names_a_bad_redis_url() -> None:
+    from config import ConfigError, parse_config
+
+    cfg = parse_config({"cluster": {"redis_url": "redis://127.0.0.1:6379/0"}})
+    assert cfg.cluster.redis_url == "redis://127.0.0.1:6379/0"
+    assert parse_config({}).cluster.redis_url is None
+    with pytest.raises(ConfigError, match=r"cluster\.redis_url: .*redis://"):
+        parse_config({"cluster": {"redis_url": "http://127.0.0.1:6379"}})
