@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.items import Article
-from store.schema import article_sources, articles, feeds, metadata
+from store.migrate import upgrade
+from store.schema import article_sources, articles, feeds
 
 
 class StoreError(RuntimeError):
@@ -77,7 +78,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         try:
-            metadata.create_all(self.engine)
+            upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - any driver error means the same to the user
             raise StoreError(f"[storage] url: cannot open {url!r}: {exc}") from exc
 
