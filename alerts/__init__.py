@@ -1,27 +1,28 @@
-"""Alerts: from a stored verdict to editors' inboxes and webhooks, through an outbox."""
+"""Alerts: from a stored verdict to editors' inboxes and webhooks, through an outbox.
 
-from __future__ import annotations
+* ``enqueue(conn, article_id, article, config, now=None)`` — called by the store stage inside
+  the transaction that saves the article: groups it into an incident (``alerts.matching``)
+  and writes one outbox row per destination.
+* ``dispatch_due(store, config, now=None)`` — sends due rows, records each outcome, retries
+  with backoff, marks rows dead after ``max_attempts`` or ``max_age_hours``.
+* ``send_digest(store, config, now)`` — queues the daily digest email once per day.
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+See ``alerts/README.md`` for the incident rule and the delivery guarantees.
+"""
 
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
+from alerts.digest import send_digest
+from alerts.dispatch import dispatch_due, resend, send_test
+from alerts.intake import enqueue, is_alertable
+from alerts.records import Alert, DeliveryResult, DispatchStats
 
-    from config import Config
-    from crawler.items import Article
-
-
-def enqueue(
-    conn: Connection,
-    article_id: int,
-    article: Article,
-    config: Config,
-    now: datetime | None = None,
-) -> int:
-    """Queue the alerts one stored article raises, inside the transaction that stored it.
-
-    Returns how many outbox rows were written. The outbox arrives with the alerts issue;
-    until then no article raises an alert.
-    """
-    return 0
+__all__ = [
+    "Alert",
+    "DeliveryResult",
+    "DispatchStats",
+    "dispatch_due",
+    "enqueue",
+    "is_alertable",
+    "resend",
+    "send_digest",
+    "send_test",
+]

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 BUNDLED_CONFIG = Path(__file__).resolve().parent / "oiswatch.toml"
 ENV_VAR = "OISWATCH_CONFIG"
+# Where the default SQLite store lives (a server sets it; a checkout uses ./data).
+DATA_DIR_ENV_VAR = "OISWATCH_DATA_DIR"
 
 
 class ConfigError(ValueError):
@@ -26,8 +28,17 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def default_storage_url() -> str:
+    """``$OISWATCH_DATA_DIR/oiswatch.db`` when that is set, else ``data/oiswatch.db``."""
+    data_dir = os.environ.get(DATA_DIR_ENV_VAR)
+    return (
+        f"sqlite:///{Path(data_dir) / 'oiswatch.db'}" if data_dir else "sqlite:///data/oiswatch.db"
+    )
+
+
 class StorageConfig(_Section):
-    url: str = "sqlite:///data/oiswatch.db"
+    # Read when the file is loaded, not at import, so the environment of the run decides.
+    url: str = Field(default_factory=default_storage_url)
 
 
 class FeedConfig(_Section):
@@ -133,7 +144,7 @@ class LoggingConfig(_Section):
 
 
 class Config(_Section):
-    storage: StorageConfig = StorageConfig()
+    storage: StorageConfig = Field(default_factory=StorageConfig)
     crawl: CrawlConfig = CrawlConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     classifier: ClassifierConfig = ClassifierConfig()

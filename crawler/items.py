@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -31,6 +31,26 @@ class Article:
     # Set by the store stage: the article's row id, and whether it was a duplicate.
     article_id: int | None = field(default=None, compare=False)
     duplicate_of: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A downloaded page on its way from a spider to ProcessPipeline, which extracts it."""
+
+    url: str  # the link as given (cleaned): the key the store knows it by
+    final_url: str  # where redirects ended; relative links resolve against it
+    body: bytes
+    encoding: str | None  # what Scrapy decoded the response with (headers, meta, sniffing)
+    http_status: int
+    outlet: str | None
+    feed: str | None = None
+    entry_id: str | None = None
+    title_hint: str | None = None  # the feed's title, used when the page has none
+    published_hint: datetime | None = None  # the feed's or sitemap's date
+    alert: bool = True
+    # A backfill's bounds: pages whose extracted date falls outside are not kept.
+    since: date | None = None
+    until: date | None = None
 
 
 # Fields written by ``scrapy crawl backfill -O FILE``: what a data desk needs, not the body.

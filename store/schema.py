@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -99,4 +101,71 @@ article_sources = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
     Column("feed", String(200), primary_key=True),
     Column("first_seen_at", UTCDateTime, nullable=False),
+)
+
+# -- alerts (alerts/) --------------------------------------------------------------------
+# Reports of one shooting grouped together; `uid` is random once, then keys Message-IDs.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uid", String(40), nullable=False, unique=True),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("first_article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("title", Text),
+    Column("city", String(200)),
+    Column("state", String(8)),
+    Column("event_date", Date),
+    Column("agencies", Text, nullable=False, default="[]"),  # JSON list
+    Index("ix_incidents_updated_at", "updated_at"),
+)
+
+# Each article of an incident, how it joined, and what sameness is judged on.
+incident_articles = Table(
+    "incident_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id"), nullable=False),
+    Column("relation", String(16), nullable=False),  # first | update | copy
+    Column("similarity", Float),
+    Column("signature", Text, nullable=False),  # MinHash of word shingles, hex
+    Column("names", Text, nullable=False, default="[]"),  # JSON list of proper-noun tokens
+    Column("attached_at", UTCDateTime, nullable=False),
+    Index("ix_incident_articles_incident", "incident_id"),
+)
+
+# One alert: what happened (event) and a snapshot of what to say, rendered at send time.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # "article:<id>", "digest:<date>": one alert per key, whatever calls enqueue twice.
+    Column("key", String(200), nullable=False, unique=True),
+    Column("event", String(32), nullable=False),  # incident.new | incident.update | digest
+    Column("incident_id", Integer, ForeignKey("incidents.id")),
+    Column("article_id", Integer, ForeignKey("articles.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON snapshot (alerts.records.Alert)
+)
+
+# One row per (alert, destination), written in the transaction that stores the verdict.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), nullable=False),
+    Column("destination", String(120), nullable=False),  # email | webhook:<hash> | ...
+    Column("delivery_id", String(80), nullable=False, unique=True),
+    Column("status", String(12), nullable=False),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Age for the dead-letter rule counts from here; a resend restarts it.
+    Column("queued_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", Text),
+    UniqueConstraint("alert_id", "destination", name="uq_outbox_alert_destination"),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
 )

@@ -27,9 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from classifier.cli import run_classify
-
     from classifier import load_rules
+    from classifier.cli import run_classify
 
     config = load(args)
     if args.rules:

@@ -1,0 +1,33 @@
+"""Apprise channel: any service an Apprise URL names, through the same outbox and retries."""
+
+from __future__ import annotations
+
+import logging
+
+from alerts.channels.base import Channel
+from alerts.records import Alert, DeliveryResult
+from alerts.render.mail import render_text, subject
+from config.model import AppriseConfig
+
+
+class AppriseChannel(Channel):
+    def __init__(self, settings: AppriseConfig, label: str | None = None) -> None:
+        self.settings = settings
+        self.label = label or "apprise"
+
+    def send(self, alert: Alert) -> DeliveryResult:
+        import apprise
+
+        notifier = apprise.Apprise()
+        if not notifier.add(self.settings.url):
+            return self.failed(alert, "Apprise does not understand this URL")
+        try:
+            # Apprise logs each service's own errors; ours says which alert they belong to.
+            with apprise.LogCapture(level=logging.WARNING) as captured:
+                ok = notifier.notify(title=subject(alert), body=render_text(alert))
+                detail = captured.getvalue()
+        except Exception as exc:  # noqa: BLE001 - a plugin must not take the dispatcher down
+            return self.failed(alert, f"{type(exc).__name__}: {exc}")
+        if ok:
+            return self.succeeded(alert, "notified")
+        return self.failed(alert, "Apprise reported failure", detail)

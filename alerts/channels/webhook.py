@@ -1,0 +1,54 @@
+"""Webhook channel: a signed JSON POST (or a Slack message); 2xx is success."""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+import urllib.request
+
+from alerts.channels.base import Channel, mask, secret
+from alerts.records import Alert, DeliveryResult
+from alerts.render.payloads import encode, event_json, signature, slack_json
+from config.model import WebhookConfig
+
+USER_AGENT = "oiswatch-webhook/0.1"
+
+
+class WebhookChannel(Channel):
+    def __init__(self, settings: WebhookConfig, label: str | None = None) -> None:
+        self.settings = settings
+        self.url = str(settings.url)
+        self.label = label or f"webhook {self.url}"
+
+    def request(self, alert: Alert) -> urllib.request.Request:
+        """The exact request sent: body, signature and delivery id."""
+        s = self.settings
+        payload = slack_json(alert) if s.format == "slack" else event_json(alert)
+        body = encode(payload)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-Oiswatch-Event": alert.event,
+            "X-Oiswatch-Delivery": alert.delivery_id,
+        }
+        key = secret(s.secret_env)
+        if key:
+            headers["X-Oiswatch-Signature"] = signature(body, key)
+        return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+
+    def send(self, alert: Alert) -> DeliveryResult:
+        s = self.settings
+        key = secret(s.secret_env)
+        if s.secret_env and not key:
+            return self.failed(alert, f"environment variable {s.secret_env} is not set")
+        try:
+            with urllib.request.urlopen(self.request(alert), timeout=s.timeout_seconds) as resp:
+                status = resp.status
+                return self.succeeded(alert, f"HTTP {status}")
+        except urllib.error.HTTPError as exc:
+            body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
+            return self.failed(alert, f"HTTP {exc.code}", mask(body, key))
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            # URLError and timeouts are OSErrors; a garbled response is an HTTPException.
+            reason = getattr(exc, "reason", exc)
+            return self.failed(alert, mask(f"{type(exc).__name__}: {reason}", key))

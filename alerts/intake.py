@@ -1,0 +1,113 @@
+"""From a stored, classified article to incident membership and outbox rows.
+
+Runs inside the transaction that stores the article, so the article, its incident and its
+outbox rows are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from alerts import incidents, outbox
+from alerts.destinations import destinations
+from alerts.matching import match
+from alerts.records import Alert, ArticleRef
+from config.model import AlertsConfig, Config
+from store.db import utcnow
+from store.schema import alerts as alerts_table
+
+log = logging.getLogger("oiswatch.alerts")
+
+
+def is_alertable(verdict: Any, settings: AlertsConfig) -> bool:
+    """Whether a verdict is the kind editors asked to hear about (whatever ``article.alert``)."""
+    if verdict is None:
+        return False
+    if verdict.category == "officer_shot":
+        if not settings.include_officer_shot:
+            return False
+    elif not verdict.ois:
+        return False
+    return verdict.in_region is not False or settings.include_out_of_region
+
+
+def enqueue(
+    conn: Connection,
+    article_id: int,
+    article: Any,
+    config: Config,
+    now: datetime | None = None,
+) -> int:
+    """Group the article into an incident and queue its alerts; returns outbox rows written.
+
+    Storing the same article again writes nothing. Articles with ``alert`` false (backfills)
+    still join incidents, so later reports thread onto them, but raise no alert.
+    """
+    now = now or utcnow()
+    if not is_alertable(article.verdict, config.alerts):
+        return 0
+    if incidents.incident_of(conn, article_id) is not None:
+        return 0
+    feats = incidents.features_of(article)
+    found = match(feats, incidents.candidates(conn, feats, now))
+    if found is None:
+        incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
+        event = "incident.new"
+    else:
+        incident_id = found.incident_id
+        incidents.attach(
+            conn, incident_id, article_id, found.relation, found.similarity, feats, now
+        )
+        log.info(
+            "article %s joins incident %s as %s: %s",
+            article_id,
+            incident_id,
+            found.relation,
+            found.reason,
+        )
+        if found.relation == "copy":
+            return 0
+        event = "incident.update"
+    if not article.alert:
+        return 0
+    keys = [d.key for d in destinations(config.alerts)]
+    if not keys:
+        log.warning(
+            "article %s raises %s but no alert destination is configured", article_id, event
+        )
+    alert = Alert(
+        id=0,
+        event=event,
+        created_at=now,
+        article=ArticleRef(
+            url=article.canonical_url or article.url,
+            title=article.title,
+            outlet=article.outlet,
+            published=article.published,
+            id=article_id,
+            relation="first" if event == "incident.new" else "update",
+        ),
+        incident=incidents.snapshot(conn, incident_id, exclude_article=article_id),
+        verdict=article.verdict,
+    )
+    alert_id = insert_alert(conn, f"article:{article_id}", alert)
+    return outbox.add(conn, alert_id, keys, now)
+
+
+def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
+    result = conn.execute(
+        alerts_table.insert().values(
+            key=key,
+            event=alert.event,
+            incident_id=alert.incident.id if alert.incident else None,
+            article_id=alert.article.id if alert.article else None,
+            created_at=alert.created_at,
+            payload=json.dumps(alert.to_dict(), sort_keys=True),
+        )
+    )
+    return int(result.inserted_primary_key[0])

@@ -1,0 +1,162 @@
+"""The outbox: one row per (alert, destination), and every change a delivery makes to it.
+
+Rows are written inside the transaction that stores the article, so a crash either keeps
+both or neither. Sending claims a row first (an atomic conditional update that pushes its
+next attempt a lease ahead), then sends, then records: a crash between sending and
+recording leaves the row due again once the lease runs out, and the receiver sees the one
+documented duplicate, with the same delivery id.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select, update
+
+from store.schema import alerts, outbox
+
+STATUSES = ("pending", "sent", "dead")
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    alert_id: int
+    destination: str
+    delivery_id: str
+    status: str
+    attempts: int
+    created_at: datetime
+    queued_at: datetime
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str | None
+    event: str = ""
+    key: str = ""  # the alert's key, e.g. "article:12"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
+        }
+
+
+def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None) -> float:
+    """Delay before retry number ``attempts``: doubling from ``base``, capped, jittered.
+
+    The jitter keeps the delay within [half, all] of the doubled value, so many alerts
+    failing together (one dead receiver) do not all retry in the same second.
+    """
+    rng = rng or random.Random()
+    full = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    return full * (0.5 + rng.random() / 2)
+
+
+def add(conn: Connection, alert_id: int, keys: Iterable[str], now: datetime) -> int:
+    """Queue ``alert_id`` for each destination key; returns how many rows were written."""
+    n = 0
+    for key in keys:
+        conn.execute(
+            outbox.insert().values(
+                alert_id=alert_id,
+                destination=key,
+                delivery_id=f"{alert_id}-{uuid.uuid4().hex[:24]}",
+                status="pending",
+                attempts=0,
+                created_at=now,
+                queued_at=now,
+                next_attempt_at=now,
+            )
+        )
+        n += 1
+    return n
+
+
+def _query():
+    return select(outbox, alerts.c.event, alerts.c.key).join(
+        alerts, alerts.c.id == outbox.c.alert_id
+    )
+
+
+def _entry(row: object) -> OutboxEntry:
+    return OutboxEntry(**row._mapping)  # type: ignore[attr-defined]
+
+
+def due(conn: Connection, now: datetime, limit: int = 100) -> list[OutboxEntry]:
+    rows = conn.execute(
+        _query()
+        .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+    ).all()
+    return [_entry(r) for r in rows]
+
+
+def get(conn: Connection, entry_id: int) -> OutboxEntry | None:
+    row = conn.execute(_query().where(outbox.c.id == entry_id)).first()
+    return _entry(row) if row else None
+
+
+def entries(conn: Connection, status: str | None = None, limit: int = 200) -> list[OutboxEntry]:
+    query = _query().order_by(outbox.c.id.desc()).limit(limit)
+    if status:
+        query = query.where(outbox.c.status == status)
+    return [_entry(r) for r in conn.execute(query).all()]
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all()
+    return {status: n for status, n in rows}
+
+
+def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> bool:
+    """Take ``entry`` for one attempt; False if another dispatcher took it first."""
+    result = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.id == entry.id,
+            outbox.c.status == "pending",
+            outbox.c.next_attempt_at == entry.next_attempt_at,
+        )
+        .values(
+            attempts=outbox.c.attempts + 1,
+            last_attempt_at=now,
+            next_attempt_at=now + timedelta(seconds=lease),
+        )
+    )
+    return result.rowcount == 1
+
+
+def record_sent(conn: Connection, entry_id: int, now: datetime) -> None:
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == entry_id)
+        .values(status="sent", sent_at=now, last_error=None)
+    )
+
+
+def record_failure(conn: Connection, entry_id: int, error: str, retry_at: datetime | None) -> None:
+    """A failed attempt: retried at ``retry_at``, or dead (kept for listing) when None."""
+    values: dict[str, object] = {"last_error": error[:2000]}
+    if retry_at is None:
+        values["status"] = "dead"
+    else:
+        values["next_attempt_at"] = retry_at
+    conn.execute(update(outbox).where(outbox.c.id == entry_id).values(**values))
+
+
+def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
+    """Make a row (sent or dead) pending again, due now, with a fresh attempt budget."""
+    result = conn.execute(
+        update(outbox)
+        .where(outbox.c.id == entry_id)
+        .values(status="pending", attempts=0, queued_at=now, next_attempt_at=now, sent_at=None)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,1 @@
+"""Pure rendering of alerts: email text and HTML, webhook JSON, Slack messages."""

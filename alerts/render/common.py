@@ -1,0 +1,73 @@
+"""Wording shared by every rendering: facts, times, highlighted evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from alerts.records import Alert
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(value: str | None, limit: int = 300) -> str:
+    """A value safe for a header or a single line: no CR/LF or other controls, trimmed."""
+    text = " ".join(_CONTROL.sub(" ", value or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+
+
+def yes_no(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[value]
+
+
+def headline(alert: Alert) -> str:
+    if alert.article:
+        return one_line(alert.article.title) or alert.article.url
+    return "(no headline)"
+
+
+def facts(alert: Alert) -> list[tuple[str, str]]:
+    """(label, value) pairs of what the classifier pulled out, in reading order."""
+    v = alert.verdict
+    if v is None:
+        return []
+    loc = v.location
+    place = ", ".join(p for p in (loc.as_written, loc.city, loc.state) if p) if loc else ""
+    return [
+        ("Fatal", yes_no(v.fatal)),
+        ("Anyone hit", yes_no(v.anyone_hit)),
+        ("Officer injured", yes_no(v.officer_injured)),
+        ("Agencies", ", ".join(v.agencies) or "unknown"),
+        ("Investigating agency", v.investigating_agency or "unknown"),
+        ("Place", place or "unknown"),
+        ("Date", v.incident_date.isoformat() if v.incident_date else "unknown"),
+        ("Follow-up", yes_no(v.followup)),
+        ("Score", f"{v.score:.2f}"),
+    ]
+
+
+def highlight(
+    sentence: str,
+    spans: tuple[tuple[int, int], ...],
+    mark: Callable[[str], str],
+    plain: Callable[[str], str] = lambda s: s,
+) -> str:
+    """The sentence with each matched span passed through ``mark``, the rest through ``plain``.
+
+    Overlapping or out-of-range spans (from a hand-edited verdict) are clipped, not trusted.
+    """
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(sentence))
+        if start >= end:
+            continue
+        out.append(plain(sentence[pos:start]))
+        out.append(mark(sentence[start:end]))
+        pos = end
+    out.append(plain(sentence[pos:]))
+    return "".join(out)

@@ -1,0 +1,118 @@
+"""Webhook bodies: the signed JSON event and the Slack incoming-webhook message. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from alerts.records import Alert
+from alerts.render.common import facts, headline, highlight, one_line, when
+
+
+def event_json(alert: Alert) -> dict[str, Any]:
+    art, inc, v = alert.article, alert.incident, alert.verdict
+    body: dict[str, Any] = {
+        "event": alert.event,
+        "test": alert.is_test,
+        "delivery_id": alert.delivery_id,
+        "alert_id": alert.id,
+        "created_at": alert.created_at.isoformat(),
+        "article": None,
+        "incident": None,
+        "classification": None,
+    }
+    if art:
+        body["article"] = {
+            "url": art.url,
+            "title": art.title,
+            "outlet": art.outlet,
+            "published": art.published.isoformat() if art.published else None,
+        }
+    if inc:
+        body["incident"] = {
+            "id": inc.id,
+            "uid": inc.uid,
+            "opened_at": inc.opened_at.isoformat(),
+            "city": inc.city,
+            "state": inc.state,
+            "date": inc.event_date.isoformat() if inc.event_date else None,
+            "articles": [a.to_dict() for a in inc.articles],
+        }
+    if v:
+        d = v.to_dict()
+        body["classification"] = {
+            "score": d["score"],
+            "category": d["category"],
+            "reason": d["reason"],
+            "evidence": d["evidence"],
+            **{k: d[k] for k in ("fatal", "anyone_hit", "officer_injured", "agencies")},
+            **{k: d[k] for k in ("investigating_agency", "location", "incident_date")},
+            **{k: d[k] for k in ("followup", "in_region")},
+        }
+    return body
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    """The exact bytes sent and signed."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def signature(body: bytes, key: str) -> str:
+    """``sha256=<hex HMAC-SHA256 of the raw body>``, the X-Oiswatch-Signature header."""
+    return "sha256=" + hmac.new(key.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, key: str, header: str) -> bool:
+    """What a receiver does: compare in constant time."""
+    return hmac.compare_digest(signature(body, key), header)
+
+
+def _slack_escape(text: str) -> str:
+    # Slack's mrkdwn treats <...> as links and mentions; these three are all it needs.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_json(alert: Alert) -> dict[str, Any]:
+    label = {"incident.new": "OIS", "incident.update": "OIS update", "test": "OIS TEST"}.get(
+        alert.event, "OIS"
+    )
+    title = _slack_escape(headline(alert))
+    art = alert.article
+    outlet = _slack_escape(one_line(art.outlet) if art else "") or "unknown outlet"
+    link = f"<{art.url}|{title}>" if art else title
+    text = f"[{label}] {title} — {outlet}"
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*[{label}]* {link}"}},
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"{outlet} · {when(art.published if art else None)}"}
+            ],
+        },
+    ]
+    v = alert.verdict
+    if v and v.evidence:
+        ev = v.evidence[0]
+        quote = highlight(ev.sentence, ev.spans, lambda s: f"*{_slack_escape(s)}*", _slack_escape)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"> {quote}"}})
+    if v:
+        fields = [
+            {"type": "mrkdwn", "text": f"*{k}:* {_slack_escape(val)}"} for k, val in facts(alert)
+        ]
+        blocks.append({"type": "section", "fields": fields[:10]})
+    if alert.incident:
+        n = len(alert.incident.articles)
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"Incident #{alert.incident.id} · {n} other article(s)",
+                    }
+                ],
+            }
+        )
+    return {"text": text, "blocks": blocks}

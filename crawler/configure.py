@@ -1,0 +1,74 @@
+"""From the oiswatch configuration to Scrapy settings.
+
+Spiders call ``apply_config`` from ``update_settings``: the [crawl] values go in at
+"project" priority, below the command line, so ``-s DOWNLOAD_DELAY=0`` still wins.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from scrapy.settings import BaseSettings
+
+from config import ENV_VAR, Config, load_config
+
+# A Config object handed over in memory (by crawler.runner) rather than as a file path.
+CONFIG_OBJECT_SETTING = "OISWATCH_CONFIG_OBJECT"
+CONFIG_PATH_SETTING = ENV_VAR
+
+
+def config_from_settings(settings: BaseSettings) -> Config:
+    """The Config given in memory, else loaded from -s OISWATCH_CONFIG / $OISWATCH_CONFIG."""
+    given = settings.get(CONFIG_OBJECT_SETTING)
+    if isinstance(given, Config):
+        return given
+    return load_config(settings.get(CONFIG_PATH_SETTING) or os.environ.get(ENV_VAR) or None)
+
+
+def crawl_settings(config: Config) -> dict[str, Any]:
+    """The Scrapy settings that the [crawl] and [logging] sections stand for."""
+    crawl = config.crawl
+    return {
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout_seconds,
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_domain,
+        "DOWNLOAD_DELAY": crawl.download_delay_seconds,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "DOWNLOAD_MAXSIZE": crawl.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": crawl.max_response_bytes // 2,
+        "RETRY_TIMES": crawl.retry_times,
+        "OISWATCH_MAX_FETCH_ATTEMPTS": crawl.max_fetch_attempts,
+        "OISWATCH_EXTRACTION_WORKERS": crawl.extraction_workers,
+        "LOG_LEVEL": config.logging.level,
+    }
+
+
+def apply_config(settings: BaseSettings) -> Config:
+    """Load the configuration and lay its crawl settings under any given on the command line."""
+    config = config_from_settings(settings)
+    for name, value in crawl_settings(config).items():
+        settings.set(name, value, priority="project")
+    settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
+    return config
+
+
+# Settings worth a line at start-up, so a log shows how politely a crawl ran.
+REPORTED_SETTINGS = (
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_MAXSIZE",
+    "RETRY_TIMES",
+    "OISWATCH_MAX_FETCH_ATTEMPTS",
+    "OISWATCH_EXTRACTION_WORKERS",
+)
+
+
+def describe_settings(settings: BaseSettings) -> str:
+    return ", ".join(f"{name}={settings.get(name)}" for name in REPORTED_SETTINGS)

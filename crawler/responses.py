@@ -1,0 +1,87 @@
+"""What a response or a failed request means for the store: pure helpers of the spiders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as neterror
+from twisted.python.failure import Failure
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Magic numbers of what news sites most often link besides pages.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\x89PNG", "image/png"),
+    (b"GIF8", "image/gif"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"ID3", "audio/mpeg"),
+    (b"\x1f\x8b", "application/gzip"),
+)
+_HTML_MARKERS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<p>", b"<div", b"<article")
+
+
+@dataclass(frozen=True)
+class PageKind:
+    html: bool
+    content_type: str  # as declared, or as sniffed when the bytes contradict the header
+
+
+def page_kind(content_type: str | None, body: bytes) -> PageKind:
+    """Whether to extract a response: the declared type, checked against the first bytes."""
+    declared = (content_type or "").split(";", 1)[0].strip().lower()
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, sniffed in _SIGNATURES:
+        if head.startswith(magic):
+            return PageKind(False, sniffed)
+    if declared in HTML_TYPES:
+        return PageKind(True, declared)
+    if declared in ("", "text/plain", "application/octet-stream", "binary/octet-stream"):
+        # Mislabelled or unlabelled pages are common; trust markup when we see it.
+        if any(marker in head.lower() for marker in _HTML_MARKERS):
+            return PageKind(True, "text/html (sniffed)")
+    return PageKind(False, declared or "unknown")
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    status: str  # "failed" is retried on later polls; "skipped" never
+    error: str
+    http_status: int | None = None
+
+
+def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFailure:
+    """A failed request in the terms an operator reads in the store and the log."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return FetchFailure("failed", f"HTTP {status}", status)
+    if isinstance(exc, DownloadTimeoutError | neterror.TimeoutError | neterror.TCPTimedOutError):
+        after = f" after {timeout:g} s" if timeout else ""
+        return FetchFailure("failed", f"timeout{after}")
+    if isinstance(exc, CannotResolveHostError | neterror.DNSLookupError):
+        return FetchFailure("failed", f"DNS lookup failed: {exc}")
+    if isinstance(exc, DownloadCancelledError):
+        # Scrapy cancels a download past DOWNLOAD_MAXSIZE; the message gives the sizes.
+        return FetchFailure("failed", f"too large: {exc}")
+    if isinstance(exc, DownloadConnectionRefusedError | neterror.ConnectionRefusedError):
+        return FetchFailure("failed", "connection refused")
+    if isinstance(exc, ResponseDataLossError):
+        return FetchFailure("failed", f"response cut short: {exc}")
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc) or type(exc).__name__
+        if "robots.txt" in message:
+            return FetchFailure("skipped", "forbidden by robots.txt")
+        if "redirect" in message:
+            return FetchFailure("failed", f"redirect loop: {message}")
+        return FetchFailure("failed", message)
+    return FetchFailure("failed", f"{type(exc).__name__}: {exc}")

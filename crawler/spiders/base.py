@@ -1,0 +1,125 @@
+"""What both spiders share: configuration, the store, and fetching one article page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any, Self
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from config import Config
+from crawler.configure import CONFIG_OBJECT_SETTING, apply_config, describe_settings
+from crawler.items import FetchedPage
+from crawler.responses import describe_failure, page_kind
+from store import Store
+
+logger = logging.getLogger(__name__)
+
+# Stats keys of article outcomes; their sum is how many articles a crawl is done with.
+OUTCOME_PREFIX = "oiswatch/articles/"
+
+
+def count(crawler: Crawler, outcome: str) -> None:
+    if crawler.stats is not None:
+        crawler.stats.inc_value(OUTCOME_PREFIX + outcome)
+
+
+class ArticleSpider(scrapy.Spider):
+    config: Config
+    store: Store
+    max_fetch_attempts: int
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        apply_config(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = crawler.settings[CONFIG_OBJECT_SETTING]
+        spider.store = Store(spider.config.storage.url)
+        spider.max_fetch_attempts = crawler.settings.getint("OISWATCH_MAX_FETCH_ATTEMPTS", 3)
+        crawler.signals.connect(spider._close_store, signal=signals.spider_closed)
+        logger.info("crawl settings: %s", describe_settings(crawler.settings))
+        return spider
+
+    def _close_store(self) -> None:
+        self.store.close()
+
+    def count(self, outcome: str) -> None:
+        count(self.crawler, outcome)
+
+    def article_request(
+        self,
+        link: str,
+        *,
+        outlet: str | None,
+        feed: str | None = None,
+        entry_id: str | None = None,
+        title_hint: str | None = None,
+        published_hint: datetime | None = None,
+        alert: bool = True,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> scrapy.Request:
+        page = {
+            "url": link,
+            "outlet": outlet,
+            "feed": feed,
+            "entry_id": entry_id,
+            "title_hint": title_hint,
+            "published_hint": published_hint,
+            "alert": alert,
+            "since": since,
+            "until": until,
+        }
+        return scrapy.Request(
+            link, callback=self.parse_article, errback=self.article_failed, meta={"page": page}
+        )
+
+    def parse_article(self, response: Response) -> Any:
+        page = response.meta["page"]
+        kind = page_kind(response.headers.get("Content-Type", b"").decode("latin-1"), response.body)
+        if not kind.html:
+            logger.info("skipped %s: not an HTML page (%s)", page["url"], kind.content_type)
+            self.store.record_failure(
+                page["url"],
+                status="skipped",
+                error=f"not HTML: {kind.content_type}",
+                http_status=response.status,
+                feed=page["feed"],
+                outlet=page["outlet"],
+                entry_id=page["entry_id"],
+            )
+            self.count("skipped")
+            return None
+        return FetchedPage(
+            final_url=response.url,
+            body=response.body,
+            encoding=getattr(response, "encoding", None),
+            http_status=response.status,
+            **page,
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        page = request.meta["page"]
+        outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+        logger.warning("article %s %s: %s", page["url"], outcome.status, outcome.error)
+        self.store.record_failure(
+            page["url"],
+            status=outcome.status,
+            error=outcome.error,
+            http_status=outcome.http_status,
+            feed=page["feed"],
+            outlet=page["outlet"],
+            entry_id=page["entry_id"],
+        )
+        self.count(outcome.status)

@@ -1,0 +1,137 @@
+"""``scrapy crawl feeds``: poll every enabled feed, then fetch each entry not yet stored.
+
+Feeds go through Scrapy (robots.txt, politeness, conditional GET) and their bytes through
+``crawler.feeds.parse_feed``. A broken or dead feed is recorded and logged; the others
+carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from config import FeedConfig
+from crawler.feeds import parse_feed
+from crawler.responses import describe_failure
+from crawler.spiders.base import ArticleSpider
+
+logger = logging.getLogger(__name__)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class FeedsSpider(ArticleSpider):
+    name = "feeds"
+
+    async def start(self) -> AsyncIterator[Any]:
+        feeds = [f for f in self.config.feeds if f.enabled]
+        if not feeds:
+            logger.warning("no enabled feeds in the configuration; nothing to poll")
+        for feed in feeds:
+            yield self.feed_request(feed)
+
+    def feed_request(self, feed: FeedConfig) -> scrapy.Request:
+        headers = {}
+        state = self.store.feed_state(feed.name)
+        # Conditional GET only when the stored validators belong to the URL configured now.
+        if state is not None and state.url == str(feed.url):
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+        return scrapy.Request(
+            str(feed.url),
+            headers=headers,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            # Feeds before articles, and each poll fetches every feed even if seen before.
+            priority=100,
+            dont_filter=True,
+            meta={"feed": feed, "handle_httpstatus_list": [304]},
+        )
+
+    def parse_feed(self, response: Response) -> Any:
+        feed: FeedConfig = response.meta["feed"]
+        stats = self.crawler.stats
+        assert stats is not None
+        if response.status == 304:
+            logger.info("feed %s: not modified", feed.name)
+            self.store.record_feed_poll(feed.name, str(feed.url), status="304", ok=True)
+            stats.inc_value("oiswatch/feeds/not_modified")
+            return
+        headers = {
+            k.decode("latin-1"): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+        }
+        parsed = parse_feed(response.body, url=response.url, headers=headers)
+        if not parsed.readable:
+            error = f"unparseable feed: {parsed.bozo_error or 'no feed found'}"
+            logger.error("feed %s failed: %s", feed.name, error)
+            self.store.record_feed_poll(
+                feed.name, str(feed.url), status="unparseable", ok=False, error=error
+            )
+            stats.inc_value("oiswatch/feeds/failed")
+            return
+        if parsed.bozo:
+            # A malformed feed still gives the entries that could be read.
+            logger.warning(
+                "feed %s is malformed (%s); using its %d readable entries",
+                feed.name,
+                parsed.bozo_error,
+                len(parsed.entries),
+            )
+        self.store.record_feed_poll(
+            feed.name,
+            str(feed.url),
+            status=str(response.status),
+            ok=True,
+            error=parsed.bozo_error if parsed.bozo else None,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            entries=len(parsed.entries),
+        )
+        stats.inc_value("oiswatch/feeds/fetched")
+        stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
+        for entry in parsed.entries:
+            if entry.link is None:
+                logger.info(
+                    "feed %s: entry %r has no link; skipped",
+                    feed.name,
+                    entry.title or entry.entry_id,
+                )
+                stats.inc_value("oiswatch/feeds/entries_without_link")
+                continue
+            if not self.store.needs_fetch(entry.link, entry.entry_id, self.max_fetch_attempts):
+                stats.inc_value("oiswatch/feeds/entries_known")
+                continue
+            yield self.article_request(
+                entry.link,
+                outlet=feed.outlet_name,
+                feed=feed.name,
+                entry_id=entry.entry_id,
+                title_hint=entry.title,
+                published_hint=entry.published,
+            )
+
+    def feed_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        feed: FeedConfig = request.meta["feed"]
+        outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
+        logger.error("feed %s failed: %s", feed.name, outcome.error)
+        self.store.record_feed_poll(
+            feed.name,
+            str(feed.url),
+            status=str(outcome.http_status or outcome.error.split(":")[0][:40]),
+            ok=False,
+            error=outcome.error,
+        )
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("oiswatch/feeds/failed")

@@ -1,0 +1,87 @@
+"""oiswatch alerts: test every destination; list, resend and dispatch queued alerts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from oiswatch.cli import load
+
+HELP = "test alert destinations; list, resend and dispatch queued alerts"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub.add_parser("test", help="send a clearly marked test alert to every destination")
+    lister = sub.add_parser("list", help="show pending, sent and dead alerts")
+    lister.add_argument("--status", choices=("pending", "sent", "dead"))
+    lister.add_argument("--limit", type=int, default=200)
+    lister.add_argument("--json", action="store_true", help="one JSON object per line")
+    resend = sub.add_parser("resend", help="send one outbox row again, now")
+    resend.add_argument("id", type=int, help="the outbox id shown by `oiswatch alerts list`")
+    sub.add_parser("dispatch", help="send the alerts that are due now")
+
+
+def _test(config) -> int:
+    from alerts import send_test
+
+    results = send_test(config)
+    if not results:
+        print("no alert destinations are configured ([alerts.email], [[alerts.webhooks]], ...)")
+        return 1
+    for dest, result in results:
+        print(f"{'ok  ' if result.ok else 'FAIL'}  {dest.label}: {result.detail}")
+    return 0 if all(r.ok for _, r in results) else 1
+
+
+def _list(store, args: argparse.Namespace) -> int:
+    from alerts import outbox
+
+    with store.engine.connect() as conn:
+        rows = outbox.entries(conn, args.status, args.limit)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row.to_dict(), sort_keys=True))
+        return 0
+    if not rows:
+        print("no alerts" + (f" with status {args.status}" if args.status else ""))
+        return 0
+    print(
+        f"{'id':>6}  {'status':8} {'tries':>5}  {'event':16} {'alert':14} destination / last error"
+    )
+    for r in rows:
+        when = r.sent_at if r.status == "sent" else r.next_attempt_at
+        line = f"{r.id:>6}  {r.status:8} {r.attempts:>5}  {r.event:16} {r.key:14} {r.destination}"
+        print(f"{line}  {when:%Y-%m-%d %H:%M}")
+        if r.last_error and r.status != "sent":
+            print(f"{'':8}last error: {r.last_error[:160]}")
+    return 0
+
+
+def _report(stats) -> int:
+    print(f"sent {stats.sent}, failed {stats.failed} (will retry), dead {stats.dead}")
+    for err in stats.errors:
+        print(f"  {err}")
+    return 0 if not (stats.failed or stats.dead) else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.action == "test":
+        return _test(config)
+    from alerts import dispatch_due, resend
+    from store import Store
+
+    store = Store(config.storage.url)
+    try:
+        if args.action == "list":
+            return _list(store, args)
+        if args.action == "resend":
+            try:
+                return _report(resend(store, config, args.id))
+            except KeyError as exc:
+                print(f"oiswatch: {exc.args[0]}")
+                return 1
+        return _report(dispatch_due(store, config))
+    finally:
+        store.close()

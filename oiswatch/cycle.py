@@ -1,0 +1,111 @@
+"""One poll cycle: crawl the feeds (fetch, extract, classify, store, enqueue), then deliver.
+
+Shared by ``oiswatch run`` (each scheduled poll), ``oiswatch poll`` and ``oiswatch demo``.
+It runs inside the asyncio reactor; the blocking alert delivery goes to a worker thread so
+the crawl and the scheduler keep running while a slow receiver times out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from config import Config
+from store import Store
+from store.polls import PollCounts, finish_run, start_run
+
+log = logging.getLogger("oiswatch.poll")
+
+CrawlFn = Callable[[Config], Awaitable[Any]]
+DispatchFn = Callable[[Store, Config], Any]
+
+
+def _n(stats: Any, *names: str) -> int:
+    """The first of ``names`` the stats record has (dataclass attribute or dict key)."""
+    for name in names:
+        value = stats.get(name) if isinstance(stats, dict) else getattr(stats, name, None)
+        if value is not None:
+            return int(value)
+    return 0
+
+
+def poll_counts(crawl_stats: Any, dispatch_stats: Any) -> PollCounts:
+    return PollCounts(
+        feeds_fetched=_n(crawl_stats, "feeds_fetched", "feeds_ok"),
+        feeds_not_modified=_n(crawl_stats, "feeds_not_modified"),
+        feeds_failed=_n(crawl_stats, "feeds_failed"),
+        new_articles=_n(crawl_stats, "new_articles", "articles_stored", "articles_new"),
+        flagged=_n(crawl_stats, "flagged", "articles_flagged"),
+        alerts_sent=_n(dispatch_stats, "sent", "alerts_sent"),
+        alerts_failed=_n(dispatch_stats, "failed", "alerts_failed"),
+    )
+
+
+def summary(counts: PollCounts, seconds: float) -> str:
+    """The one log line per poll."""
+    c = counts
+    return (
+        f"poll finished in {seconds:.1f}s: feeds {c.feeds_fetched} fetched, "
+        f"{c.feeds_not_modified} not modified, {c.feeds_failed} failed; "
+        f"{c.new_articles} new articles, {c.flagged} flagged; "
+        f"alerts {c.alerts_sent} sent, {c.alerts_failed} failed"
+    )
+
+
+@dataclass
+class Cycle:
+    """The parts a cycle is made of; tests and the demo pass their own."""
+
+    config: Config
+    store: Store
+    crawl: CrawlFn
+    dispatch: DispatchFn
+    executor: Executor | None = None
+
+    async def deliver(self) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self.dispatch, self.store, self.config)
+
+    async def run(self, trigger: str, feeds: tuple[str, ...] | None = None) -> PollCounts:
+        """Poll ``feeds`` (names; all enabled feeds when None), then deliver due alerts."""
+        config = self.config
+        if feeds is not None:
+            config = config.model_copy(
+                update={"feeds": tuple(f for f in config.feeds if f.name in feeds)}
+            )
+        started = time.monotonic()
+        run_id = start_run(self.store.engine, trigger, datetime.now(UTC))
+        error = None
+        crawl_stats: Any = {}
+        dispatch_stats: Any = {}
+        try:
+            crawl_stats = await self.crawl(config)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one failed crawl must not stop the service
+            log.exception("crawl failed")
+            error = f"crawl: {exc}"
+        try:
+            dispatch_stats = await self.deliver()
+        except Exception as exc:  # noqa: BLE001
+            log.exception("alert delivery failed")
+            error = f"{error + '; ' if error else ''}dispatch: {exc}"
+        counts = poll_counts(crawl_stats, dispatch_stats)
+        finish_run(self.store.engine, run_id, counts, datetime.now(UTC), error)
+        seconds = time.monotonic() - started
+        log.info(
+            summary(counts, seconds),
+            extra={
+                "event": "poll",
+                "trigger": trigger,
+                "seconds": round(seconds, 2),
+                **vars(counts),
+            },
+        )
+        return counts

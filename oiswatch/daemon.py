@@ -1,0 +1,203 @@
+"""``oiswatch run``: the scheduler, its jobs, the store lock's heartbeat, and a clean stop.
+
+Jobs (APScheduler's AsyncIOScheduler on the reactor's loop):
+- one poll job per distinct polling interval (feeds with their own ``poll_minutes`` get
+  their own job), jittered, ``max_instances=1`` and coalescing, so a slow poll skips the
+  next turn instead of piling up; polls themselves run one at a time;
+- alert delivery every ``schedule.dispatch_seconds`` (retries; a poll also delivers at once);
+- the daily digest at ``alerts.digest.hour`` UTC, when configured;
+- the lock heartbeat.
+
+SIGTERM / SIGINT: the scheduler is paused (no new work), what is running gets
+``grace_seconds`` to finish, then it is cancelled; the lock is released and the process
+exits 0. A crawl cut short loses nothing stored: the next poll picks up what it left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections import defaultdict
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from oiswatch.cycle import Cycle
+from store.lock import HEARTBEAT_SECONDS, LockLost, StoreLock
+
+log = logging.getLogger("oiswatch.daemon")
+
+DigestFn = Callable[[Any, Any, datetime], Any]
+
+
+def poll_groups(config: Any) -> dict[float, tuple[str, ...]]:
+    """Enabled feeds grouped by their polling interval in minutes."""
+    groups: dict[float, list[str]] = defaultdict(list)
+    for feed in config.feeds:
+        if feed.enabled:
+            groups[feed.poll_minutes or config.schedule.poll_minutes].append(feed.name)
+    return {minutes: tuple(names) for minutes, names in sorted(groups.items())}
+
+
+class Daemon:
+    def __init__(
+        self,
+        cycle: Cycle,
+        lock: StoreLock,
+        *,
+        digest: DigestFn | None = None,
+        grace_seconds: float = 20.0,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        self.cycle = cycle
+        self.config = cycle.config
+        self.lock = lock
+        self.digest = digest
+        self.grace_seconds = grace_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.exit_code = 0
+        self._stop = asyncio.Event()
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._poll_lock = asyncio.Lock()
+        self._dispatch_lock = asyncio.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="oiswatch-io")
+        cycle.executor = self._executor
+
+    # -- jobs ----------------------------------------------------------------------------
+
+    def _tracked(
+        self, name: str, fn: Callable[[], Coroutine[Any, Any, Any]]
+    ) -> Callable[[], Coroutine[Any, Any, None]]:
+        async def job() -> None:
+            if self._stop.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self._inflight.add(task)
+            try:
+                await fn()
+            except asyncio.CancelledError:
+                log.warning("%s abandoned at shutdown", name)
+                raise
+            except Exception:  # noqa: BLE001 - a failed job is logged; the next one runs
+                log.exception("%s failed", name)
+            finally:
+                self._inflight.discard(task)
+
+        job.__name__ = name.replace(" ", "_")
+        return job
+
+    async def _poll(self, feeds: tuple[str, ...]) -> None:
+        async with self._poll_lock:
+            if not self._stop.is_set():
+                await self.cycle.run("run", feeds)
+
+    async def _dispatch(self) -> None:
+        async with self._dispatch_lock:
+            stats = await self.cycle.deliver()
+            if getattr(stats, "attempted", 0) or getattr(stats, "sent", 0):
+                log.info("alerts delivered: %s", stats)
+
+    async def _digest(self) -> None:
+        assert self.digest is not None
+        loop = asyncio.get_running_loop()
+        now = datetime.now(UTC)
+        result = await loop.run_in_executor(
+            self._executor, self.digest, self.cycle.store, self.config, now
+        )
+        log.info("digest: %s", result)
+
+    async def _heartbeat(self) -> None:
+        try:
+            self.lock.heartbeat()
+        except LockLost as exc:
+            log.error("%s; stopping", exc)
+            self.exit_code = 1
+            self.request_stop("lock lost")
+
+    def _schedule(self, scheduler: AsyncIOScheduler) -> None:
+        schedule = self.config.schedule
+        now = datetime.now(UTC)
+        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        for minutes, feeds in poll_groups(self.config).items():
+            scheduler.add_job(
+                self._tracked(f"poll every {minutes:g} min", lambda f=feeds: self._poll(f)),
+                IntervalTrigger(seconds=minutes * 60, jitter=schedule.jitter_seconds or None),
+                id=f"poll-{minutes:g}",
+                next_run_time=now,
+                **common,
+            )
+            log.info("polling %d feeds every %g minutes", len(feeds), minutes)
+        scheduler.add_job(
+            self._tracked("alert delivery", self._dispatch),
+            IntervalTrigger(seconds=schedule.dispatch_seconds),
+            id="dispatch",
+            **common,
+        )
+        digest = self.config.alerts.digest
+        if self.digest is not None and digest is not None and digest.enabled:
+            scheduler.add_job(
+                self._tracked("digest", self._digest),
+                CronTrigger(hour=digest.hour, minute=0, timezone=UTC),
+                id="digest",
+                **common,
+            )
+        # Not tracked: the heartbeat must keep running while a shutdown waits on the rest.
+        scheduler.add_job(
+            self._heartbeat,
+            IntervalTrigger(seconds=self.heartbeat_seconds),
+            id="heartbeat",
+            **common,
+        )
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def request_stop(self, why: str) -> None:
+        if not self._stop.is_set():
+            log.info(
+                "stopping (%s): no new work; waiting up to %gs for work in flight",
+                why,
+                self.grace_seconds,
+            )
+            self._stop.set()
+
+    async def serve(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop, sig.name)
+        scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+        self._schedule(scheduler)
+        scheduler.start()
+        log.info("oiswatch running (pid %d); store %s", self.lock.pid, self.cycle.store.url)
+        try:
+            await self._stop.wait()
+            scheduler.pause()
+            await self._drain()
+        finally:
+            scheduler.shutdown(wait=False)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self.lock.release()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+        log.info("oiswatch stopped")
+        return self.exit_code
+
+    async def _drain(self) -> None:
+        pending = set(self._inflight)
+        if not pending:
+            return
+        done, pending = await asyncio.wait(pending, timeout=self.grace_seconds)
+        if not pending:
+            return
+        log.warning(
+            "abandoning %d unfinished job(s); the next start picks their work up", len(pending)
+        )
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=5)

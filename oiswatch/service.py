@@ -1,0 +1,96 @@
+"""What ``run``, ``poll`` and ``demo`` share: logging, the store, its lock, the cycle's parts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import threading
+from typing import Any
+
+from config import Config
+from oiswatch.cycle import Cycle
+from oiswatch.logs import setup_logging
+from store import Store
+from store.lock import HEARTBEAT_SECONDS, LockHeld, StoreLock
+from store.polls import ensure_table
+
+# Exit status when another process holds the store (configuration is 2, storage is 3).
+EXIT_LOCKED = 4
+
+
+def add_logging_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        help="log one JSON object per line (same as [logging] json = true)",
+    )
+
+
+def configure_logging(config: Config, args: argparse.Namespace) -> None:
+    json_lines = config.logging.json_lines or bool(getattr(args, "log_json", False))
+    setup_logging(config.logging.level, json_lines)
+
+
+def open_store(config: Config) -> Store:
+    store = Store(config.storage.url)
+    ensure_table(store.engine)
+    return store
+
+
+def take_lock(store: Store, purpose: str) -> StoreLock | None:
+    """The store lock, or None after telling the user who holds it."""
+    lock = StoreLock(store.engine, purpose)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        print(f"oiswatch: {exc}; not starting", file=sys.stderr)
+        return None
+    return lock
+
+
+async def keep_alive(lock: StoreLock) -> None:
+    """Heartbeat the lock until cancelled (a long poll must not look dead)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        lock.heartbeat()
+
+
+async def crawl(config: Config) -> Any:
+    from crawler.runner import crawl_feeds
+
+    return await crawl_feeds(config)
+
+
+def dispatch(store: Store, config: Config) -> Any:
+    from alerts import dispatch_due
+
+    return dispatch_due(store, config)
+
+
+def build_cycle(config: Config, store: Store) -> Cycle:
+    return Cycle(config=config, store=store, crawl=crawl, dispatch=dispatch)
+
+
+def exit_now_if_stuck(code: int) -> int:
+    """Exit at once if a worker thread is still blocked (a receiver that never answers).
+
+    Everything that matters is committed by now; waiting on the thread would break the
+    promise that the service stops within a bounded time.
+    """
+    stuck = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
+    if stuck:
+        logging.getLogger("oiswatch").warning(
+            "exiting with %d worker thread(s) still blocked", len(stuck)
+        )
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
