@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from scrapy import Request
@@ -45,23 +46,41 @@ def cluster_settings(redis_url: str) -> dict[str, Any]:
     }
 
 
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+    return value
+
+
 @dataclass(frozen=True)
 class ArticleLink:
-    """One article for the workers: the link and what the feed said about it."""
+    """One article for the workers: the link and what the feed said about it (``page``)."""
 
     url: str
-    feed: str | None = None
-    outlet: str | None = None
-    entry_id: str | None = None
-    title: str | None = None
-    published: str | None = None  # ISO 8601, as JSON carries it
-    alert: bool = True
+    page: dict[str, Any] = field(default_factory=dict)
     # A retry of a failed fetch must get past the dupefilter, which saw the first try.
     refetch: bool = False
 
     def to_json(self) -> str:
-        meta = {k: v for k, v in self.__dict__.items() if k not in ("url", "refetch")}
-        return json.dumps({"url": self.url, "refetch": self.refetch, "meta": meta})
+        page = {k: _encode(v) for k, v in self.page.items()}
+        return json.dumps({"url": self.url, "refetch": self.refetch, "page": page})
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> ArticleLink:
+        payload = json.loads(data)
+        page = {k: _decode(v) for k, v in dict(payload.get("page") or {}).items()}
+        return cls(str(payload["url"]), page, bool(payload.get("refetch")))
 
 
 def push_articles(redis: Any, links: Iterable[ArticleLink], key: str = START_KEY) -> int:
@@ -137,14 +156,71 @@ class RedisStartMixin(RedisMixin):
 
     def make_request_from_data(self, data: bytes) -> Request | list[Request]:
         try:
-            payload = json.loads(data.decode(self.redis_encoding or "utf-8"))
-            url = payload["url"]
-            meta = dict(payload.get("meta") or {})
+            link = ArticleLink.from_json(data.decode(self.redis_encoding or "utf-8"))
         except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             self.logger.error("Dropped a malformed queue entry %r: %s", data[:200], exc)
             return []
-        return self.make_article_request(url, meta, refetch=bool(payload.get("refetch")))
+        return self.make_article_request(link)
 
-    def make_article_request(self, url: str, meta: dict[str, Any], refetch: bool) -> Request:
+    def make_article_request(self, link: ArticleLink) -> Request:
         """The request for one link; spiders override it to set their callback."""
-        return Request(url, meta={"link": meta}, dont_filter=refetch)
+        return Request(link.url, meta={"link": link}, dont_filter=link.refetch)
+
+
+class HandOffArticles:
+    """Spider middleware on the leader: article requests go to Redis, not to the downloader.
+
+    The leader polls feeds (conditional GET, feed state in the store) and decides which
+    links are new, as a single-machine crawl does; the fetching, extraction,
+    classification and storing of those articles is the workers' (``oiswatch worker``).
+    On only when ``REDIS_URL`` is set, i.e. ``[cluster] redis_url`` is configured.
+    """
+
+    def __init__(self, redis: Any) -> None:
+        self.redis = redis
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HandOffArticles:
+        from scrapy.exceptions import NotConfigured
+        from scrapy_redis.connection import from_settings
+
+        if not crawler.settings.get("REDIS_URL") or crawler.settings.getbool(
+            "OISWATCH_CLUSTER_WORKER"
+        ):
+            raise NotConfigured("no [cluster] redis_url, or this is a worker")
+        return cls(from_settings(crawler.settings))
+
+    def _hand_off(self, request: Any, spider: Any) -> bool:
+        page = request.meta.get("page")
+        if page is None or request.callback != getattr(spider, "parse_article", None):
+            return False
+        link = ArticleLink(request.url, page, refetch=_failed_before(spider, request.url))
+        push_articles(self.redis, [link])
+        if spider.crawler.stats is not None:
+            spider.crawler.stats.inc_value("oiswatch/cluster/handed_off")
+        return True
+
+    def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
+        for item in result:
+            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+                yield item
+
+    async def process_spider_output_async(
+        self, response: Any, result: AsyncIterator[Any], spider: Any
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+                yield item
+
+
+def _failed_before(spider: Any, url: str) -> bool:
+    store = getattr(spider, "store", None)
+    if store is None:
+        return False
+    from sqlalchemy import select
+
+    from store.schema import articles
+
+    with store.engine.connect() as conn:
+        status = conn.execute(select(articles.c.fetch_status).where(articles.c.url == url)).scalar()
+    return status == "failed"

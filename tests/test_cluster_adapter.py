@@ -86,7 +86,7 @@ def test_two_workers_fetch_each_link_once_even_when_pushed_twice(
     redis_url: str, site: CountingServer, tmp_path
 ) -> None:
     base = f"http://127.0.0.1:{site.server_address[1]}"
-    links = [ArticleLink(f"{base}/a/{i}", feed="f1") for i in range(PAGES)]
+    links = [ArticleLink(f"{base}/a/{i}", {"feed": "f1"}) for i in range(PAGES)]
     client = redis_lib.Redis.from_url(redis_url)
     # The same links again, as when two feeds carry one story or a poll repeats.
     assert push_articles(client, links + links[:10]) == PAGES + 10
