@@ -18,9 +18,12 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
+
+from store.lock import LockLost
 
 LEADER_LOCK_NAME = "oiswatch:scheduler"
 # Seconds of silence before PostgreSQL drops a vanished leader's session (idle + n*interval).
@@ -52,7 +55,7 @@ class NotLeader(RuntimeError):
         super().__init__(f"the scheduler lock is held by {who}")
 
 
-class LeadershipLost(RuntimeError):
+class LeadershipLost(LockLost):
     """The lock's session broke: another process may be leader now, so stop scheduling."""
 
 
@@ -76,6 +79,7 @@ class AdvisoryLeaderLock:
         self.name = name
         host = host or socket.gethostname()
         pid = pid if pid is not None else os.getpid()
+        self.pid = pid
         # Shown in pg_stat_activity, which is how `leader()` names the holder.
         self.application_name = f"oiswatch {purpose} pid {pid} on {host}"[:63]
         self._engine: Engine = create_engine(
@@ -172,6 +176,17 @@ class AdvisoryLeaderLock:
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
         self.held = False
         self._drop_connection()
+
+    async def wait(self, retry_seconds: float, stop: Any) -> bool:
+        """Stand by until this process leads (True) or ``stop`` (an asyncio.Event) is set."""
+        import asyncio
+
+        while not stop.is_set():
+            if self.try_acquire():
+                return True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), retry_seconds)
+        return False
 
     def close(self) -> None:
         self.release()
