@@ -67,6 +67,10 @@ _PUBLISHED_META = (
     "date",
 )
 EARLIEST_YEAR = 1990
+# Fewer words than this is a menu or a caption that trafilatura fell back to, not a story;
+# a one-line breaking-news brief still has more.
+MIN_WORDS = 5
+_WORD = re.compile(r"\w+")
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 
 
@@ -220,7 +224,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> Extracted | N
         return None
     doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
     text = unicodedata.normalize("NFC", (doc.text or "") if doc is not None else "").strip()
-    if not text:
+    if len(_WORD.findall(text, endpos=1000)) < MIN_WORDS:
         return None
     meta = _page_metadata(tree)
     published = _meta_published(tree)
