@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -66,6 +66,37 @@ def _send(dest: Destination | None, alert: Alert) -> DeliveryResult:
         return DeliveryResult.failure(f"{type(exc).__name__}: {exc}")
 
 
+def _claimed(
+    store: Store,
+    config: Config,
+    now: datetime,
+    limit: int,
+    only: Collection[int] | None,
+    counts: dict[str, int],
+) -> Iterator[tuple[outbox.OutboxEntry, Alert]]:
+    """Due rows, each claimed for this dispatcher, with their alert."""
+    lease = lease_seconds(config)
+    if store.engine.dialect.name == "postgresql":
+        # Several dispatcher processes may share the outbox: row locks decide who sends.
+        for _ in range(limit):
+            with store.begin() as conn:
+                entry = outbox.claim_next(conn, now, lease, only)
+                if entry is None:
+                    return
+                alert = load_alert(conn, entry.alert_id)
+            yield entry, alert
+        return
+    with store.engine.connect() as conn:
+        due = outbox.due(conn, now, limit, only)
+    for entry in due:
+        with store.begin() as conn:
+            if not outbox.claim(conn, entry, now, lease):
+                counts["skipped"] += 1
+                continue
+            alert = load_alert(conn, entry.alert_id)
+        yield entry, alert
+
+
 def dispatch_due(
     store: Store,
     config: Config,
@@ -83,16 +114,9 @@ def dispatch_due(
     now = now or utcnow()
     rng = rng or random.Random()
     settings = config.alerts
-    with store.engine.connect() as conn:
-        due = outbox.due(conn, now, limit, only)
     counts = {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}
     errors: list[str] = []
-    for entry in due:
-        with store.begin() as conn:
-            if not outbox.claim(conn, entry, now, lease_seconds(config)):
-                counts["skipped"] += 1
-                continue
-            alert = load_alert(conn, entry.alert_id)
+    for entry, alert in _claimed(store, config, now, limit, only, counts):
         dest = resolve(entry.destination, config)
         result = _send(dest, replace(alert, delivery_id=entry.delivery_id))
         attempts = entry.attempts + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -136,6 +136,40 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
         )
     )
     return result.rowcount == 1
+
+
+def claim_next(
+    conn: Connection, now: datetime, lease: float, only: Collection[int] | None = None
+) -> OutboxEntry | None:
+    """PostgreSQL: lock the next due row, skipping rows other dispatchers hold, and lease it.
+
+    ``FOR UPDATE SKIP LOCKED`` lets any number of dispatcher processes share the outbox: a
+    row is claimed by exactly one of them, and none waits on another's row. Returns the
+    row as it was before the claim (``attempts`` not yet counted), or None if none is due.
+    """
+    query = (
+        select(outbox.c.id)
+        .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if only is not None:
+        query = query.where(outbox.c.id.in_(list(only)))
+    entry_id = conn.execute(query).scalar()
+    if entry_id is None:
+        return None
+    entry = get(conn, entry_id)
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == entry_id)
+        .values(
+            attempts=outbox.c.attempts + 1,
+            last_attempt_at=now,
+            next_attempt_at=now + timedelta(seconds=lease),
+        )
+    )
+    return entry
 
 
 def record_sent(conn: Connection, entry_id: int, now: datetime) -> None:

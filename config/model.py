@@ -121,6 +121,23 @@ class AlertsConfig(_Section):
     digest: DigestConfig | None = None
 
 
+class ClusterConfig(_Section):
+    """Scale-out (deploy/scale-out.md): crawl workers share a frontier in Redis."""
+
+    # Unset: one process crawls what it polls. Set: the leader queues links here and
+    # `oiswatch worker` processes fetch them. Needs [storage] url on PostgreSQL.
+    redis_url: str | None = None
+    # How often a standby `oiswatch run` tries to become the scheduler; bounds takeover.
+    standby_retry_seconds: float = Field(default=5, gt=0, le=300)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return url
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_lines: bool = Field(default=False, alias="json")
@@ -133,6 +150,7 @@ class Config(_Section):
     classifier: ClassifierConfig = ClassifierConfig()
     alerts: AlertsConfig = AlertsConfig()
     logging: LoggingConfig = LoggingConfig()
+    cluster: ClusterConfig = ClusterConfig()
     feeds: tuple[FeedConfig, ...] = ()
     # Where the file came from; relative paths inside it resolve against its folder.
     source: Path | None = None

@@ -45,6 +45,17 @@ def crawl_settings(config: Config) -> dict[str, Any]:
         "OISWATCH_MAX_FETCH_ATTEMPTS": crawl.max_fetch_attempts,
         "OISWATCH_EXTRACTION_WORKERS": crawl.extraction_workers,
         "LOG_LEVEL": config.logging.level,
+        **cluster_settings(config),
+    }
+
+
+def cluster_settings(config: Config) -> dict[str, Any]:
+    """With [cluster] redis_url, article links go to the workers' shared Redis queue."""
+    if not config.cluster.redis_url:
+        return {}
+    return {
+        "REDIS_URL": config.cluster.redis_url,
+        "SPIDER_MIDDLEWARES": {"crawler.cluster.HandOffArticles": 950},
     }
 
 

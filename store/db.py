@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.items import Article
-from store.schema import article_sources, articles, feeds, metadata
+from store.migrate import upgrade
+from store.schema import article_sources, articles, feeds
 
 
 class StoreError(RuntimeError):
@@ -42,6 +43,11 @@ class FeedState:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _clean(value: Any) -> Any:
+    """Drop NUL characters: PostgreSQL text cannot hold them, and broken pages contain them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def make_engine(url: str) -> Engine:
@@ -72,7 +78,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         try:
-            metadata.create_all(self.engine)
+            upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - any driver error means the same to the user
             raise StoreError(f"[storage] url: cannot open {url!r}: {exc}") from exc
 
@@ -207,7 +213,7 @@ class Store:
                 return  # never overwrite an article we already have
             values = {
                 "fetch_status": status,
-                "fetch_error": error[:2000],
+                "fetch_error": _clean(error[:2000]),
                 "http_status": http_status,
                 "fetched_at": now,
             }
@@ -264,6 +270,7 @@ class Store:
             "fetch_error": None,
             "http_status": article.http_status,
         }
+        values = {key: _clean(value) for key, value in values.items()}
         if verdict is not None:
             values.update(
                 classified_at=now,

@@ -6,6 +6,15 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL/Redis servers and the per-backend store_url fixture.
+from cluster_fixtures import (  # noqa: F401
+    pg_url,
+    postgres_server,
+    redis_server,
+    redis_url,
+    store_url,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 

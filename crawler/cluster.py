@@ -1,0 +1,226 @@
+"""Crawl workers sharing one frontier and one dupefilter in Redis, through scrapy-redis.
+
+The leader pushes article links as JSON onto a Redis list (``push_articles``); every
+``oiswatch worker`` pops them, and scrapy-redis's scheduler and dupefilter keep the
+requests and their fingerprints in Redis, so an article is fetched once whichever worker
+takes it and however often it is pushed.
+
+scrapy-redis 0.9.1 (pinned) starts its spiders from ``start_requests()``, which Scrapy
+2.13+ no longer calls: its spiders then only read Redis from the idle signal, every five
+seconds. ``RedisStartMixin`` is the thin adapter: an ``async def start()`` that reads
+Redis as links arrive and backs off while the worker is busy, plus a request builder that
+lets the shared dupefilter see every link. Everything else is scrapy-redis's own code.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.asyncio import sleep
+from scrapy_redis.spiders import RedisMixin
+
+START_KEY = "oiswatch:articles:start_urls"
+QUEUE_KEY = "oiswatch:articles:requests"
+DUPEFILTER_KEY = "oiswatch:articles:dupefilter"
+
+
+def cluster_settings(redis_url: str) -> dict[str, Any]:
+    """Scrapy settings that put the frontier and the dupefilter in Redis."""
+    return {
+        "REDIS_URL": redis_url,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
+        "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER_KEY,
+        # A worker that stops must leave the shared frontier and fingerprints in place.
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
+        "REDIS_START_URLS_KEY": START_KEY,
+    }
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+    return value
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """One article for the workers: the link and what the feed said about it (``page``)."""
+
+    url: str
+    page: dict[str, Any] = field(default_factory=dict)
+    # A retry of a failed fetch must get past the dupefilter, which saw the first try.
+    refetch: bool = False
+
+    def to_json(self) -> str:
+        page = {k: _encode(v) for k, v in self.page.items()}
+        return json.dumps({"url": self.url, "refetch": self.refetch, "page": page})
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> ArticleLink:
+        payload = json.loads(data)
+        page = {k: _decode(v) for k, v in dict(payload.get("page") or {}).items()}
+        return cls(str(payload["url"]), page, bool(payload.get("refetch")))
+
+
+def push_articles(redis: Any, links: Iterable[ArticleLink], key: str = START_KEY) -> int:
+    """Queue links for the workers (leader side); returns how many were pushed."""
+    payloads = [link.to_json() for link in links]
+    if payloads:
+        redis.rpush(key, *payloads)
+    return len(payloads)
+
+
+def frontier_size(redis: Any) -> dict[str, int]:
+    """Links waiting, requests in the shared frontier, fingerprints seen."""
+    return {
+        "waiting": int(redis.llen(START_KEY)),
+        "queued": int(redis.llen(QUEUE_KEY)),
+        "seen": int(redis.scard(DUPEFILTER_KEY)),
+    }
+
+
+class RedisStartMixin(RedisMixin):
+    """Make a scrapy-redis spider read Redis from ``async def start()`` (Scrapy >= 2.13).
+
+    Put it before the spider base: ``class S(RedisStartMixin, Spider)``. The spider gets
+    ``from_crawler`` wiring, reads JSON ``ArticleLink`` payloads, and closes after
+    ``max_idle_time`` seconds with nothing to do (0: never, the worker's default).
+    """
+
+    # Seconds between looks at an empty queue: the latency a new link can wait.
+    redis_poll_seconds: float = 0.2
+    max_idle_time = 0
+    _start_done = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.setup_redis(crawler)
+        return spider
+
+    def _busy(self) -> bool:
+        engine = self.crawler.engine
+        if engine is None or engine.needs_backout():
+            return True
+        # Take more links only when the shared frontier is running low, so links stay in
+        # Redis for whichever worker is free instead of piling up behind a busy one.
+        queued = self.server.llen(self.crawler.settings.get("SCHEDULER_QUEUE_KEY", QUEUE_KEY))
+        return queued >= self.redis_batch_size
+
+    async def start(self) -> AsyncIterator[Any]:
+        idle_since = time.monotonic()
+        try:
+            while True:
+                if self._busy():
+                    idle_since = time.monotonic()
+                    await sleep(self.redis_poll_seconds)
+                    continue
+                found = 0
+                for request in self.next_requests():
+                    found += 1
+                    yield request
+                if found:
+                    idle_since = time.monotonic()
+                    continue
+                if self.max_idle_time and time.monotonic() - idle_since >= self.max_idle_time:
+                    return
+                await sleep(self.redis_poll_seconds)
+        finally:
+            self._start_done = True
+
+    def spider_idle(self) -> None:
+        # start() does the reading; keep the spider open only while it still runs.
+        if not self._start_done:
+            raise DontCloseSpider
+
+    def make_request_from_data(self, data: bytes) -> Request | list[Request]:
+        try:
+            link = ArticleLink.from_json(data.decode(self.redis_encoding or "utf-8"))
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            self.logger.error("Dropped a malformed queue entry %r: %s", data[:200], exc)
+            return []
+        return self.make_article_request(link)
+
+    def make_article_request(self, link: ArticleLink) -> Request:
+        """The request for one link; spiders override it to set their callback."""
+        return Request(link.url, meta={"link": link}, dont_filter=link.refetch)
+
+
+class HandOffArticles:
+    """Spider middleware on the leader: article requests go to Redis, not to the downloader.
+
+    The leader polls feeds (conditional GET, feed state in the store) and decides which
+    links are new, as a single-machine crawl does; the fetching, extraction,
+    classification and storing of those articles is the workers' (``oiswatch worker``).
+    On only when ``REDIS_URL`` is set, i.e. ``[cluster] redis_url`` is configured.
+    """
+
+    def __init__(self, redis: Any) -> None:
+        self.redis = redis
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HandOffArticles:
+        from scrapy.exceptions import NotConfigured
+        from scrapy_redis.connection import from_settings
+
+        if not crawler.settings.get("REDIS_URL") or crawler.settings.getbool(
+            "OISWATCH_CLUSTER_WORKER"
+        ):
+            raise NotConfigured("no [cluster] redis_url, or this is a worker")
+        return cls(from_settings(crawler.settings))
+
+    def _hand_off(self, request: Any, spider: Any) -> bool:
+        page = request.meta.get("page")
+        if page is None or request.callback != getattr(spider, "parse_article", None):
+            return False
+        link = ArticleLink(request.url, page, refetch=_failed_before(spider, request.url))
+        push_articles(self.redis, [link])
+        if spider.crawler.stats is not None:
+            spider.crawler.stats.inc_value("oiswatch/cluster/handed_off")
+        return True
+
+    def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
+        for item in result:
+            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+                yield item
+
+    async def process_spider_output_async(
+        self, response: Any, result: AsyncIterator[Any], spider: Any
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+                yield item
+
+
+def _failed_before(spider: Any, url: str) -> bool:
+    store = getattr(spider, "store", None)
+    if store is None:
+        return False
+    from sqlalchemy import select
+
+    from store.schema import articles
+
+    with store.engine.connect() as conn:
+        status = conn.execute(select(articles.c.fetch_status).where(articles.c.url == url)).scalar()
+    return status == "failed"

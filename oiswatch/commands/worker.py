@@ -1,0 +1,78 @@
+"""oiswatch worker: one crawl worker of a scaled-out deployment (deploy/scale-out.md).
+
+It takes article links from the shared Redis queue that the leader (`oiswatch run`) fills,
+fetches each once (the dupefilter is shared too), and extracts, classifies and stores it
+with its alerts, exactly as a single-machine crawl does. Start as many as wanted, on any
+machine that reaches PostgreSQL, Redis and the news sites. SIGTERM stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from config import ConfigError
+from oiswatch.cli import load
+from store.leader import is_postgresql
+
+HELP = "run one crawl worker: fetch, extract, classify and store links queued in Redis"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--idle-exit",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="stop after the queue has been empty this long (default 0: run until stopped)",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one Scrapy setting, e.g. -s CONCURRENT_REQUESTS=32 (repeatable)",
+    )
+
+
+def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-def]
+    from scrapy.settings import Settings
+
+    from crawler.cluster import cluster_settings
+    from crawler.configure import CONFIG_OBJECT_SETTING
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
+    settings.update(cluster_settings(config.cluster.redis_url), priority="cmdline")
+    settings.set("OISWATCH_CLUSTER_WORKER", True, priority="cmdline")
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ConfigError(f"-s {item!r}: expected NAME=VALUE")
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load(args)
+    if not config.cluster.redis_url:
+        raise ConfigError(
+            f"{config.source or '<config>'}: cluster.redis_url: not set; "
+            "`oiswatch worker` takes its links from that Redis server"
+        )
+    if not is_postgresql(config.storage.url):
+        logging.getLogger("oiswatch").warning(
+            "storage is not PostgreSQL: workers on other machines cannot share it"
+        )
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.cluster_spider import ClusterArticleSpider
+
+    process = CrawlerProcess(worker_settings(config, args.set), install_root_handler=True)
+    crawler = process.create_crawler(ClusterArticleSpider)
+    process.crawl(crawler, max_idle_time=args.idle_exit)
+    process.start()
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    return 0 if reason in ("finished", "shutdown") else 1

@@ -1,0 +1,69 @@
+"""Schema migrations: every store is brought to the latest revision when it is opened.
+
+Revisions live in ``store/migrations/versions`` (Alembic). A database made before
+migrations existed (tables but no ``alembic_version``) is the first release's schema, so
+it is stamped with the first revision and upgraded from there. On PostgreSQL, processes
+starting together (a leader and its workers) take turns through an advisory lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, inspect, text
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+FIRST_REVISION = "0001"
+# pg_advisory_lock key: "oiswatch:migrate" (any constant distinct from the leader's).
+MIGRATE_LOCK_KEY = 0x6F69737761746368
+
+
+def all_metadata() -> MetaData:
+    """The metadata with every table the code defines (some modules add their own)."""
+    import store.lock
+    import store.polls
+    import store.schema
+
+    return store.schema.metadata
+
+
+def alembic_config(connection: Connection | None = None) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (default: the latest)."""
+    with engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
+            conn.commit()
+        try:
+            cfg = alembic_config(conn)
+            if current_revision(conn) is None and inspect(conn).has_table("articles"):
+                command.stamp(cfg, FIRST_REVISION)
+            command.upgrade(cfg, revision)
+            conn.commit()
+        finally:
+            if postgres:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATE_LOCK_KEY})
+                conn.commit()
