@@ -21,12 +21,12 @@ def outcome(
     """(fatal, anyone_hit) from police gunfire; None when the article does not say.
 
     Between the evidence and the whole article come the few sentences right after each piece
-    of evidence, where the outcome is usually told: in a round-up, "a woman died in a crash"
-    three items later says nothing about the man the officer fired at.
+    of evidence, nearest first, where the outcome is usually told: in a round-up, "a woman died
+    in a crash" two items later says nothing about the man the officer fired at.
     """
     facts = rules.facts
-    for group in (near, _following(near, article), article):
-        text = " ".join(group)
+    groups = [" ".join(near), *_following(near, article), " ".join(article)]
+    for text in groups:
         if facts["hit_unknown"].search(text):
             return None, None
         if facts["fatal_yes"].search(text):
@@ -39,13 +39,15 @@ def outcome(
 
 
 def _following(near: Sequence[str], article: Sequence[str], after: int = 3) -> list[str]:
-    """The sentences right after each evidence sentence, in article order."""
-    picked: set[int] = set()
+    """The sentences after each evidence sentence: all the next ones, then the ones after."""
     wanted = set(near)
-    for i, sentence in enumerate(article):
-        if sentence in wanted:
-            picked.update(range(i + 1, min(len(article), i + 1 + after)))
-    return [article[i] for i in sorted(picked)]
+    starts = [i + 1 for i, sentence in enumerate(article) if sentence in wanted]
+    picked: list[str] = []
+    for step in range(after):
+        for i in starts:
+            if i + step < len(article) and article[i + step] not in picked:
+                picked.append(article[i + step])
+    return picked
 
 
 def officer_injured(article: Sequence[str], lowered: Sequence[str], rules: Rules) -> bool:
