@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from classifier import patterns
 from classifier.folded import FLAGS, Folded, compile_folded
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "classifier.toml"
@@ -190,7 +191,7 @@ class _Builder:
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
             requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
             regex = self.folded(f"{where}.pattern", pattern)
-            at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in _top_level(pattern)
+            at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in patterns.top_level(pattern)
             out.append(Rule(name, regex, float(weight), requires, at_agent))
         return tuple(out)
 
@@ -212,9 +213,9 @@ class _Builder:
         groups = {g: self.words(f"gap.{g}", gap) for g in ("speech", "subjects", "clause")}
         loose = [w for g in groups.values() for w in g]
         strict = loose + self.words("gap.negation", gap) + self.words("gap.passive", gap)
-        self.vocab["gap"] = _gap(strict, gap_words)
-        self.vocab["gap_loose"] = _gap(loose, gap_words)
-        self.vocab["by_gap"] = _by_gap(loose, 5)
+        self.vocab["gap"] = patterns.gap(strict, gap_words)
+        self.vocab["gap_loose"] = patterns.gap(loose, gap_words)
+        self.vocab["by_gap"] = patterns.by_gap(loose, 5)
         guards = self.table("guards")
         trigger = self.plain("guards.trigger", guards)
         facts, places = self.table("facts"), self.table("places")
@@ -241,7 +242,8 @@ class _Builder:
             ),
             less_lethal=self.folded("guards.less_lethal", self.words("guards.less_lethal", guards)),
             named_firearm=self.folded(
-                "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
+                "guards.named_firearm",
+                patterns.words_only(self.words("guards.named_firearm", guards)),
             ),
             negation_before=self.folded(
                 "guards.negation_before", self.words("guards.negation_before", guards)
@@ -256,7 +258,8 @@ class _Builder:
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={
                 k: self.folded(
-                    f"facts.{k}", _agent_first(_words_only(self.words(f"facts.{k}", facts)))
+                    f"facts.{k}",
+                    patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts))),
                 )
                 for k in FACT_KEYS
             },
@@ -266,64 +269,3 @@ class _Builder:
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
         )
-
-
-def _top_level(pattern: str) -> str:
-    """The pattern with every group and character class removed, to see its top level."""
-    out: list[str] = []
-    depth, in_class, escaped = 0, False, False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
-def _gap(blockers: list[str], most: int) -> str:
-    """Up to `most` words, none of them a blocker, between two parts of a pattern."""
-    stop = "|".join(blockers)
-    # A relative clause may sit in the gap: "the officer who was wounded returned fire", or set
-    # off by commas: "detectives, who had been chasing the car, fired". Its words are not
-    # checked for blockers, since they belong to another verb.
-    clause = r"(?<=,)\s*(?:who|whom)\s[^,;:.!?]{1,80}?(?=,)"
-    word = (
-        rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+"
-        rf"|{clause})"
-    )
-    return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
-
-
-def _by_gap(blockers: list[str], most: int) -> str:
-    """Words after "by" and before the officer word ("by a Kansas City, Kansas police officer")."""
-    stop = "|".join(blockers)
-    return rf"(?:(?!(?:{stop})\b)[\w'’.-]+[\s,]+){{0,{most}}}?"
-
-
-def _agent_first(items: list[str]) -> list[str]:
-    """Join the items that start with the officer word into one `<<agent>>(?:a|b|c)`.
-
-    Same matches, but the long officer-word alternation is tried once at each place instead
-    of once per item, which makes "officer was hurt" patterns several times faster.
-    """
-    head = r"\b(?:<<agent>>"
-    led = [i[len(head) :] for i in items if i.startswith(head) and i.endswith(")\\b")]
-    if len(led) < 2:
-        return items
-    rest = [i for i in items if not (i.startswith(head) and i.endswith(")\\b"))]
-    return [head + "(?:" + "|".join(x[: -len(")\\b")] for x in led) + "))\\b", *rest]
-
-
-def _words_only(items: list[str]) -> list[str]:
-    """Whole words only, so "sued" does not match inside "pursued"."""
-    return [rf"\b(?:{w})\b" for w in items]
