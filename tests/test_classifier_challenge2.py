@@ -1,6 +1,6 @@
 """The second challenge set: whole local-news articles, written before the classifier saw them.
 
-`tests/data/classifier_challenge2.jsonl` holds 105 invented articles (headline plus several
+`tests/data/classifier_challenge2.jsonl` holds 125 invented articles (headline plus several
 paragraphs with bylines, datelines, promos, round-ups and council stories) from many states and
 kinds of agency, in the proportions of the dev set: about half officer-involved shootings (a
 third of them follow-ups) and half hard negatives, most of them police investigating a shooting

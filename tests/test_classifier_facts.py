@@ -116,6 +116,10 @@ def test_investigating_agency(sentence: str, agency: str) -> None:
             "Officers in the state shot at people 140 times last year, a report found.",
         ),
         (
+            "Fewer police shootings this year",
+            "Officers have fired their weapons at people three times so far this year.",
+        ),
+        (
             "Deputies train at new range",
             "Deputies fired their first rounds at the county's new training range on Friday.",
         ),
@@ -136,6 +140,11 @@ def test_statistics_training_and_ceremony_are_not_incidents(title: str, text: st
 def test_shot_count_in_one_incident_is_still_an_incident() -> None:
     verdict = classify(None, "The officer fired 16 times at the car as it sped away.")
     assert verdict.ois
+
+
+def test_hit_in_a_body_part_means_hit_and_not_killed() -> None:
+    verdict = classify(None, OIS + "The man was hit in the shoulder and arrested.")
+    assert verdict.fatal is False and verdict.anyone_hit is True
 
 
 def test_charging_at_an_officer_is_not_criminal_charges() -> None:
