@@ -65,7 +65,10 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     for sentence in sentences:
         text = sentence.text
         lower = text.lower()
+        # Substrings first (fast), then whole-word starts: "around" has no shooting word.
         if not any(word in lower for word in rules.trigger):
+            continue
+        if not rules.trigger_word.search(text, lower):
             continue
         has_hint = any(word in lower for word in rules.agent_hint)
         starts = [m.start() for m in rules.agent_starts.finditer(text, lower)] if has_hint else []
@@ -141,6 +144,8 @@ def _guard(
     end = m.end() + _LOOK_AHEAD
     if check_weapon and rules.less_lethal.search(text[m.start() : end], lower[m.start() : end]):
         return "less-lethal weapon"
+    if check_weapon and rules.statistic_after.search(text[m.end() : end], lower[m.end() : end]):
+        return "a yearly count (statistic)"
     return None
 
 
