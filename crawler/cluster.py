@@ -24,6 +24,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import sleep
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.spiders import RedisMixin
 
 START_KEY = "oiswatch:articles:start_urls"
@@ -36,7 +37,7 @@ def cluster_settings(redis_url: str) -> dict[str, Any]:
     return {
         "REDIS_URL": redis_url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.cluster.LinkDupeFilter",
         "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER_KEY,
         # A worker that stops must leave the shared frontier and fingerprints in place.
@@ -44,6 +45,21 @@ def cluster_settings(redis_url: str) -> dict[str, Any]:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
         "REDIS_START_URLS_KEY": START_KEY,
     }
+
+
+class LinkDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared dupefilter, applied to the links queued, not to redirect hops.
+
+    A redirect is part of fetching a link that already passed the filter: filtering its
+    hops would cut a redirect loop short without a word, and the article would never be
+    recorded as failed (so never retried nor reported), where a single-machine crawl runs
+    into REDIRECT_MAX_TIMES and records it.
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        if request.meta.get("redirect_times"):
+            return False
+        return bool(super().request_seen(request))
 
 
 def _encode(value: Any) -> Any:
@@ -173,11 +189,18 @@ class HandOffArticles:
     The leader polls feeds (conditional GET, feed state in the store) and decides which
     links are new, as a single-machine crawl does; the fetching, extraction,
     classification and storing of those articles is the workers' (``oiswatch worker``).
+    Failed articles that the feeds spider retries from ``start()`` are handed off too,
+    marked to pass the dupefilter, once per failed attempt: a poll that comes round
+    before a worker has tried again does not queue a second retry.
     On only when ``REDIS_URL`` is set, i.e. ``[cluster] redis_url`` is configured.
     """
 
-    def __init__(self, redis: Any) -> None:
+    # A retry marker outlives any sane poll interval, then expires on its own.
+    RETRY_MARK_SECONDS = 24 * 3600
+
+    def __init__(self, redis: Any, crawler: Any = None) -> None:
         self.redis = redis
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HandOffArticles:
@@ -188,39 +211,71 @@ class HandOffArticles:
             "OISWATCH_CLUSTER_WORKER"
         ):
             raise NotConfigured("no [cluster] redis_url, or this is a worker")
-        return cls(from_settings(crawler.settings))
+        return cls(from_settings(crawler.settings), crawler)
 
     def _hand_off(self, request: Any, spider: Any) -> bool:
+        """True if the request was an article's: queued for the workers (or a retry that
+        already is), so the leader must not fetch it."""
         page = request.meta.get("page")
         if page is None or request.callback != getattr(spider, "parse_article", None):
             return False
-        link = ArticleLink(request.url, page, refetch=_failed_before(spider, request.url))
-        push_articles(self.redis, [link])
-        if spider.crawler.stats is not None:
-            spider.crawler.stats.inc_value("oiswatch/cluster/handed_off")
+        attempts = _failed_attempts(spider, request.url)
+        stats = spider.crawler.stats
+        if attempts and not self.redis.set(
+            f"{RETRY_MARK_PREFIX}{attempts}:{request.url}",
+            1,
+            nx=True,
+            ex=self.RETRY_MARK_SECONDS,
+        ):
+            if stats is not None:
+                stats.inc_value("oiswatch/cluster/retry_already_queued")
+            return True
+        push_articles(self.redis, [ArticleLink(request.url, page, refetch=bool(attempts))])
+        if stats is not None:
+            stats.inc_value("oiswatch/cluster/handed_off")
+            if attempts:
+                stats.inc_value("oiswatch/cluster/retries_handed_off")
         return True
+
+    def _filter(self, item: Any, spider: Any) -> bool:
+        return not (isinstance(item, Request) and self._hand_off(item, spider))
 
     def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
         for item in result:
-            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+            if self._filter(item, spider):
                 yield item
 
     async def process_spider_output_async(
         self, response: Any, result: AsyncIterator[Any], spider: Any
     ) -> AsyncIterator[Any]:
         async for item in result:
-            if not (isinstance(item, Request) and self._hand_off(item, spider)):
+            if self._filter(item, spider):
+                yield item
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        # The feeds spider's start() yields the feeds, then the failed articles to retry.
+        spider = self.crawler.spider
+        async for item in start:
+            if self._filter(item, spider):
                 yield item
 
 
-def _failed_before(spider: Any, url: str) -> bool:
+RETRY_MARK_PREFIX = "oiswatch:articles:retry:"
+
+
+def _failed_attempts(spider: Any, url: str) -> int:
+    """How many failed fetches the store records for ``url``; 0 if none or not failed."""
     store = getattr(spider, "store", None)
     if store is None:
-        return False
+        return 0
     from sqlalchemy import select
 
     from store.schema import articles
 
     with store.engine.connect() as conn:
-        status = conn.execute(select(articles.c.fetch_status).where(articles.c.url == url)).scalar()
-    return status == "failed"
+        row = conn.execute(
+            select(articles.c.fetch_status, articles.c.attempts).where(articles.c.url == url)
+        ).first()
+    if row is None or row.fetch_status != "failed":
+        return 0
+    return int(row.attempts or 1)
