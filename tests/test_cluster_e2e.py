@@ -148,7 +148,10 @@ def test_leader_standby_and_two_workers(pg_url, redis_url, site, hook, tmp_path)
             assert hits[PATHS[key]] == 1, (key, hits)
         for key in ("missing", "error", "huge"):
             assert hits[PATHS[key]] == 2, (key, hits)  # the first try and one retry
-        assert not [w for w in workers if "ERROR" in w.log() and "Traceback" in w.log()]
+        assert not [w for w in workers if "Traceback" in w.log()]
+        # The leader fetched no article itself, not even the retries: it hands links off.
+        summaries = leader_summaries(first)
+        assert summaries and all(FETCHED_NOTHING in line for line in summaries), summaries
 
         # A new story appears; the leader dies before or after it has seen it.
         serve_story(site)
@@ -171,6 +174,14 @@ def test_leader_standby_and_two_workers(pg_url, redis_url, site, hook, tmp_path)
     assert Counter(hook.urls()) == Counter({shooting: 1, new_url: 1})
     assert len(set(hook.deliveries)) == len(hook.deliveries) == 2
     assert codes["run2"] == 0 and codes["worker1"] == 0 and codes["worker2"] == 0, codes
+    assert all(FETCHED_NOTHING in line for line in leader_summaries(second))
+
+
+FETCHED_NOTHING = "articles new 0, duplicate 0, skipped 0, failed 0"
+
+
+def leader_summaries(proc: procs.Proc) -> list[str]:
+    return [line for line in proc.log().splitlines() if "crawl summary (feeds" in line]
 
 
 def serve_story(site: MockSite) -> None:
