@@ -5,13 +5,14 @@ fresh PostgreSQL database and Redis frontier per run. Politeness is off in both 
 (DOWNLOAD_DELAY 0, AutoThrottle off, robots.txt not fetched: the site is ours), and each
 worker extracts in its own process (extraction_workers = 0). Time runs from pushing the
 links, once every worker is connected to Redis, to the last article stored.
-Run: python benchmarks/cluster_throughput.py [--workers 1 2]
+Run: python benchmarks/cluster_throughput.py [--workers 1 2] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,9 +38,13 @@ POLITENESS_OFF = (
 )  # fmt: skip
 
 
-def one_run(n: int, pg: PostgresServer, rd: RedisServer, site: PagesSite, tmp: Path) -> float:
+def one_run(
+    n: int, pg: PostgresServer, rd: RedisServer, site: PagesSite, tmp: Path
+) -> tuple[float, dict[str, int]]:
+    """Seconds from push to the last article stored, and the articles' fetch statuses."""
     url = pg.create_database("bench")
     rd.flush()
+    site.hits.clear()
     store = Store(url)
     cfg = worker_config(tmp / f"w{n}.toml", url, rd.url)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -62,8 +67,14 @@ def one_run(n: int, pg: PostgresServer, rd: RedisServer, site: PagesSite, tmp: P
             with store.engine.connect() as conn:
                 done = conn.execute(select(func.count()).select_from(articles)).scalar_one()
             if done >= len(urls):
-                return time.monotonic() - started
-            time.sleep(0.1)
+                seconds = time.monotonic() - started
+                break
+            time.sleep(0.05)
+        with store.engine.connect() as conn:
+            statuses = conn.execute(
+                select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)
+            ).all()
+        return seconds, {status: count for status, count in statuses}
     finally:
         for w in workers:
             w.terminate()
@@ -89,6 +100,7 @@ def wait_connected(client: redis_lib.Redis, n: int, workers: list, timeout: floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per worker count")
     args = parser.parse_args()
     pg, rd, site = PostgresServer().start(), RedisServer().start(), PagesSite().start()
     print(
@@ -97,14 +109,21 @@ def main() -> None:
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            rates = {}
+            rates: dict[int, float] = {}
             for n in args.workers:
-                seconds = one_run(n, pg, rd, site, Path(tmp))
-                rates[n] = len(site.pages) / seconds
-                if site.hits["/robots.txt"]:
-                    raise SystemExit("robots.txt was fetched: politeness was not off")
-                print(f"{n} worker(s): {len(site.pages)} pages in {seconds:.1f}s, "
-                      f"{rates[n]:.1f} pages/s")  # fmt: skip
+                runs = []
+                for _ in range(args.repeat):
+                    seconds, statuses = one_run(n, pg, rd, site, Path(tmp))
+                    if site.hits["/robots.txt"]:
+                        raise SystemExit("robots.txt was fetched: politeness was not off")
+                    if sorted(site.hits.items()) != sorted((p, 1) for p in site.pages):
+                        raise SystemExit(f"pages not fetched exactly once: {site.hits}")
+                    runs.append(len(site.pages) / seconds)
+                    outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+                    print(f"  {n} worker(s): {len(site.pages)} pages in {seconds:.1f}s "
+                          f"({outcome}), each fetched once")  # fmt: skip
+                rates[n] = statistics.median(runs)
+                print(f"{n} worker(s): {rates[n]:.1f} pages/s (median of {args.repeat})")
         if 1 in rates and 2 in rates:
             print(f"ratio two/one workers: {rates[2] / rates[1]:.2f}")
         print(
