@@ -1,9 +1,9 @@
 """Crawl workers sharing one frontier and one dupefilter in Redis, through scrapy-redis.
 
-The leader pushes article links as JSON onto a Redis list (``push_articles``); every
-``oiswatch worker`` pops them, and scrapy-redis's scheduler and dupefilter keep the
-requests and their fingerprints in Redis, so an article is fetched once whichever worker
-takes it and however often it is pushed.
+The leader pushes article links as JSON onto a Redis list (``push_articles``, called by
+``crawler.handoff``); every ``oiswatch worker`` pops them, and scrapy-redis's scheduler
+and dupefilter keep the requests and their fingerprints in Redis, so an article is
+fetched once whichever worker takes it and however often it is pushed.
 
 scrapy-redis 0.9.1 (pinned) starts its spiders from ``start_requests()``, which Scrapy
 2.13+ no longer calls: its spiders then only read Redis from the idle signal, every five
@@ -181,101 +181,3 @@ class RedisStartMixin(RedisMixin):
     def make_article_request(self, link: ArticleLink) -> Request:
         """The request for one link; spiders override it to set their callback."""
         return Request(link.url, meta={"link": link}, dont_filter=link.refetch)
-
-
-class HandOffArticles:
-    """Spider middleware on the leader: article requests go to Redis, not to the downloader.
-
-    The leader polls feeds (conditional GET, feed state in the store) and decides which
-    links are new, as a single-machine crawl does; the fetching, extraction,
-    classification and storing of those articles is the workers' (``oiswatch worker``).
-    Failed articles that the feeds spider retries from ``start()`` are handed off too,
-    marked to pass the dupefilter, once per failed attempt: a poll that comes round
-    before a worker has tried again does not queue a second retry.
-    On only when ``REDIS_URL`` is set, i.e. ``[cluster] redis_url`` is configured.
-    """
-
-    # A retry marker outlives any sane poll interval, then expires on its own.
-    RETRY_MARK_SECONDS = 24 * 3600
-
-    def __init__(self, redis: Any, crawler: Any = None) -> None:
-        self.redis = redis
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> HandOffArticles:
-        from scrapy.exceptions import NotConfigured
-        from scrapy_redis.connection import from_settings
-
-        if not crawler.settings.get("REDIS_URL") or crawler.settings.getbool(
-            "OISWATCH_CLUSTER_WORKER"
-        ):
-            raise NotConfigured("no [cluster] redis_url, or this is a worker")
-        return cls(from_settings(crawler.settings), crawler)
-
-    def _hand_off(self, request: Any, spider: Any) -> bool:
-        """True if the request was an article's: queued for the workers (or a retry that
-        already is), so the leader must not fetch it."""
-        page = request.meta.get("page")
-        if page is None or request.callback != getattr(spider, "parse_article", None):
-            return False
-        attempts = _failed_attempts(spider, request.url)
-        stats = spider.crawler.stats
-        if attempts and not self.redis.set(
-            f"{RETRY_MARK_PREFIX}{attempts}:{request.url}",
-            1,
-            nx=True,
-            ex=self.RETRY_MARK_SECONDS,
-        ):
-            if stats is not None:
-                stats.inc_value("oiswatch/cluster/retry_already_queued")
-            return True
-        push_articles(self.redis, [ArticleLink(request.url, page, refetch=bool(attempts))])
-        if stats is not None:
-            stats.inc_value("oiswatch/cluster/handed_off")
-            if attempts:
-                stats.inc_value("oiswatch/cluster/retries_handed_off")
-        return True
-
-    def _filter(self, item: Any, spider: Any) -> bool:
-        return not (isinstance(item, Request) and self._hand_off(item, spider))
-
-    def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
-        for item in result:
-            if self._filter(item, spider):
-                yield item
-
-    async def process_spider_output_async(
-        self, response: Any, result: AsyncIterator[Any], spider: Any
-    ) -> AsyncIterator[Any]:
-        async for item in result:
-            if self._filter(item, spider):
-                yield item
-
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        # The feeds spider's start() yields the feeds, then the failed articles to retry.
-        spider = self.crawler.spider
-        async for item in start:
-            if self._filter(item, spider):
-                yield item
-
-
-RETRY_MARK_PREFIX = "oiswatch:articles:retry:"
-
-
-def _failed_attempts(spider: Any, url: str) -> int:
-    """How many failed fetches the store records for ``url``; 0 if none or not failed."""
-    store = getattr(spider, "store", None)
-    if store is None:
-        return 0
-    from sqlalchemy import select
-
-    from store.schema import articles
-
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(articles.c.fetch_status, articles.c.attempts).where(articles.c.url == url)
-        ).first()
-    if row is None or row.fetch_status != "failed":
-        return 0
-    return int(row.attempts or 1)

@@ -57,7 +57,7 @@ def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-de
     settings.set("OISWATCH_CLUSTER_WORKER", True, priority="cmdline")
     # The hand-off to Redis is the leader's; a worker fetches what it takes from there.
     settings.set(
-        "SPIDER_MIDDLEWARES", {"crawler.cluster.HandOffArticles": None}, priority="cmdline"
+        "SPIDER_MIDDLEWARES", {"crawler.handoff.HandOffArticles": None}, priority="cmdline"
     )
     settings.setdict(given, priority="cmdline")
     return settings
