@@ -70,6 +70,7 @@ class Rules:
     negation_before: Folded
     hedge_before: Folded
     statistic_after: Folded
+    generic: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
     require_words: frozenset[str]  # every `requires` word of the fired and victim rules
@@ -254,6 +255,7 @@ class _Builder:
             statistic_after=self.folded(
                 "guards.statistic_after", self.words("guards.statistic_after", guards)
             ),
+            generic=self.folded("guards.generic", self.words("guards.generic", guards)),
             agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={
