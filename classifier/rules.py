@@ -22,7 +22,8 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
-    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes",
+    "officer_hurt", "officer_unhurt",
     "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
