@@ -35,6 +35,9 @@ def outcome(
             return False, False
         if facts["fatal_no"].search(text):
             return False, True
+    # Nothing says how it ended, but the evidence says someone was shot: hit, outcome unknown.
+    if facts["hit_yes"].search(" ".join(near)):
+        return None, True
     return None, None
 
 

@@ -22,7 +22,8 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
-    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes",
+    "officer_hurt", "officer_unhurt",
     "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
@@ -70,6 +71,7 @@ class Rules:
     negation_before: Folded
     hedge_before: Folded
     statistic_after: Folded
+    generic: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
     require_words: frozenset[str]  # every `requires` word of the fired and victim rules
@@ -254,6 +256,7 @@ class _Builder:
             statistic_after=self.folded(
                 "guards.statistic_after", self.words("guards.statistic_after", guards)
             ),
+            generic=self.folded("guards.generic", self.words("guards.generic", guards)),
             agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={

@@ -8,22 +8,16 @@ between civilians. Its first measurement, before any rule was changed for it, is
 classifier/README.md as the honest estimate for unseen text.
 """
 
-import json
 from collections import Counter
-from pathlib import Path
 
-from classifier import load_rules
-from classifier.evaluate import evaluate
+from classifier_gates import check_gates, load_rows
 
-CHALLENGE = Path(__file__).resolve().parent / "data" / "classifier_challenge2.jsonl"
-
-
-def load_rows() -> list[dict]:
-    return [json.loads(line) for line in CHALLENGE.read_text(encoding="utf-8").splitlines() if line]
+NAME = "classifier_challenge2.jsonl"
+FIELDS = {"fatal": 0.9, "anyone_hit": 0.9, "officer_injured": 0.9, "followup": 0.85}
 
 
 def test_challenge2_is_varied_and_labelled() -> None:
-    rows = load_rows()
+    rows = load_rows(NAME)
     labels = Counter(r["label"] for r in rows)
     assert len(rows) >= 100 and labels["ois"] >= 45 and labels["not_ois"] >= 45
     assert len({r["id"] for r in rows}) == len(rows)
@@ -36,14 +30,4 @@ def test_challenge2_is_varied_and_labelled() -> None:
 
 
 def test_challenge2_quality_gate() -> None:
-    report = evaluate(load_rows(), load_rules())
-    errors = "\n".join(
-        f"{e.row['id']} ({e.row['label']}): {e.row['title']} -> {e.verdict.reason}"
-        for e in report.errors
-    )
-    assert report.counts.precision >= 0.95, errors
-    assert report.counts.recall >= 0.95, errors
-    assert report.fatal.accuracy >= 0.9, report.field_errors
-    assert report.anyone_hit.accuracy >= 0.9, report.field_errors
-    assert report.officer_injured.accuracy >= 0.9, report.field_errors
-    assert report.followup.accuracy >= 0.85, report.field_errors
+    check_gates(load_rows(NAME), precision=0.95, recall=0.95, fields=FIELDS)

@@ -166,3 +166,13 @@ def test_outcome_is_read_near_the_evidence_in_a_roundup() -> None:
     verdict = classify(None, text)
     assert verdict.ois
     assert verdict.fatal is False and verdict.anyone_hit is False
+
+
+def test_someone_shot_with_no_outcome_told_is_a_hit_of_unknown_outcome() -> None:
+    verdict = classify(
+        "City settles suit over 2019 police shooting",
+        "The council approved the settlement with the family of a man shot by a police officer "
+        "in a park in 2019. The officer was not charged.",
+    )
+    assert verdict.ois and verdict.followup
+    assert verdict.anyone_hit is True and verdict.fatal is None
