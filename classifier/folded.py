@@ -37,8 +37,9 @@ class Folded:
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         """First match; with a case-free pattern, its group texts are lower-case."""
-        lower = _lower(text, lower)
         if lower is None:
+            lower = text.lower()
+        if len(lower) != len(text):  # offsets would not line up
             return self.exact.search(text)
         if self.case_free:
             return self.fast.search(lower)
@@ -46,8 +47,9 @@ class Folded:
 
     def match_at(self, text: str, pos: int, lower: str | None = None) -> re.Match[str] | None:
         """A match starting exactly at `pos` (look-behinds still see the text before it)."""
-        lower = _lower(text, lower)
         if lower is None:
+            lower = text.lower()
+        if len(lower) != len(text):  # offsets would not line up
             return self.exact.match(text, pos)
         m = self.fast.match(lower, pos)
         if m is None or self.case_free:
@@ -56,8 +58,9 @@ class Folded:
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
         """Like `re.finditer`: leftmost non-overlapping matches."""
-        lower = _lower(text, lower)
         if lower is None:
+            lower = text.lower()
+        if len(lower) != len(text):  # offsets would not line up
             return self.exact.finditer(text)
         if self.case_free:
             return self.fast.finditer(lower)
@@ -81,13 +84,6 @@ class Folded:
     def count(self, text: str, lower: str | None = None) -> int:
         """How many non-overlapping matches."""
         return sum(1 for _ in self.finditer(text, lower))
-
-
-def _lower(text: str, lower: str | None) -> str | None:
-    """The lower-cased text, or None when `exact` must be used alone."""
-    if lower is None:
-        lower = text.lower()
-    return lower if len(lower) == len(text) else None
 
 
 def compile_folded(source: str) -> Folded:
