@@ -104,7 +104,8 @@ def fold(source: str) -> tuple[str, bool]:
     """
     drop = dict(_negations_to_drop(source))
     out: list[str] = []
-    case_free, in_class, i = True, False, 0
+    # A dropped look-around always holds or sits in a case-sensitive part.
+    case_free, in_class, i = not drop, False, 0
     while i < len(source):
         ch = source[i]
         if i in drop:
