@@ -12,6 +12,8 @@ ABBREVIATIONS = frozenset(
     fla ga ill ind ky la md mass mich minn miss mont neb nev okla ore pa tenn tex va wash wis wyo
     u.s a.m p.m d.c n.y n.j n.c s.c n.m n.h inc co corp gov rep sen hwy""".split()  # noqa: SIM905
 )
+# A word this long before the period cannot be one of them: no need to read it.
+_LONGEST = max(map(len, ABBREVIATIONS))
 _END = re.compile(r"""[.!?]+["”’)]*\s+(?=["“‘(]?[A-Z0-9])|\n\s*""")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.?[\"”’)]*$")
 
@@ -40,6 +42,8 @@ def split_sentences(text: str, *, title: bool = False) -> list[Sentence]:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
+        return False
+    if dot > _LONGEST and text[dot - _LONGEST - 1 : dot].isalpha():
         return False
     m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not m:

@@ -86,14 +86,21 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             continue  # every firing and victim rule names an officer, or says "OIS"
         present = {word for word in rules.require_words if word in lower}
         candidates.append((sentence, lower, starts, present))
+        firearm = other = None  # looked up once per sentence, and only for a match
         for rule in rules.fired:
             if rule.requires and present.isdisjoint(rule.requires):
                 continue
             hit, why = _first_match(sentence, lower, rule, rules, FIRED, starts)
-            if hit and less_lethal_story and not rules.named_firearm.search(text, lower):
-                hit, why = None, "less-lethal story and no firearm named"
-            if hit and rules.other_sense.search(text, lower):  # checked late: it is rarely needed
-                hit, why = None, "another sense of the word (sport, film, vaccine ...)"
+            if hit and less_lethal_story:
+                if firearm is None:
+                    firearm = rules.named_firearm.search(text, lower) is not None
+                if not firearm:
+                    hit, why = None, "less-lethal story and no firearm named"
+            if hit:
+                if other is None:  # checked late: it is rarely needed
+                    other = rules.other_sense.search(text, lower) is not None
+                if other:
+                    hit, why = None, "another sense of the word (sport, film, vaccine ...)"
             if hit:
                 found.fired.append(hit)
             elif why:
@@ -133,6 +140,8 @@ def _first_match(
     """
     text = sentence.text
     why = None
+    # A headline's present tense is news; the body's "after an officer shoots" is a rule.
+    general = kind == FIRED and not sentence.title
     if rule.at_agent:
         matches: Iterable[re.Match[str] | None] = (
             rule.regex.match_at(text, i, lower) for i in starts
@@ -142,8 +151,6 @@ def _first_match(
     for m in matches:
         if m is None:
             continue
-        # A headline's present tense is news; the body's "after an officer shoots" is a rule.
-        general = kind == FIRED and not sentence.title
         why = _guard(text, lower, m, rules, check_weapon=kind == FIRED, check_general=general)
 
         if why is None:
