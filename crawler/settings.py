@@ -47,3 +47,5 @@ EXTENSIONS = {
 }
 # Seconds between progress lines of a long crawl; 0 turns them off.
 OISWATCH_PROGRESS_INTERVAL = 30
+# Item log lines name the URL, never the whole item (a page body or article text).
+LOG_FORMATTER = "crawler.logformatter.CompactLogFormatter"
