@@ -115,7 +115,8 @@ class Store:
         entries: int = 0,
         now: datetime | None = None,
     ) -> None:
-        """Record one poll of a feed; validators are kept only from a successful fetch."""
+        """Record one poll of a feed. A fetch that read the feed (not a 304) replaces its
+        validators with `etag` / `last_modified`: pass None until its entries are fetched."""
         now = now or utcnow()
         with self.begin() as conn:
             state = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
@@ -137,6 +138,21 @@ class Store:
                     values["consecutive_failures"] = state["consecutive_failures"] + 1
                 values["entries_seen"] = state["entries_seen"] + entries
                 conn.execute(update(feeds).where(feeds.c.name == name).values(**values))
+
+    def save_validators(
+        self, name: str, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Keep a feed's ETag / Last-Modified for the next poll's conditional GET.
+
+        Called only once every entry of the response they came with has been dealt with: a
+        crawl that dies before that must read the feed in full next time.
+        """
+        with self.begin() as conn:
+            conn.execute(
+                update(feeds)
+                .where(feeds.c.name == name, feeds.c.url == url)
+                .values(etag=etag, last_modified=last_modified)
+            )
 
     # -- articles ------------------------------------------------------------------------
 

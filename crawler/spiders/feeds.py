@@ -30,6 +30,26 @@ def _header(response: Response, name: str) -> str | None:
 
 class FeedsSpider(ArticleSpider):
     name = "feeds"
+    # Feed name -> (url, ETag, Last-Modified) of the feeds read in full in this crawl.
+    validators: dict[str, tuple[str, str | None, str | None]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators = {}
+
+    def closed(self, reason: str) -> None:
+        # A 304 next time would hide the entries of a crawl cut short, so the validators
+        # are saved only once every article request has been dealt with.
+        if reason != "finished":
+            if self.validators:
+                logger.info(
+                    "crawl %s: feeds will be read in full next time (%s)",
+                    reason,
+                    ", ".join(sorted(self.validators)),
+                )
+            return
+        for name, (url, etag, last_modified) in self.validators.items():
+            self.store.save_validators(name, url, etag, last_modified)
 
     async def start(self) -> AsyncIterator[Any]:
         feeds = [f for f in self.config.feeds if f.enabled]
@@ -101,10 +121,11 @@ class FeedsSpider(ArticleSpider):
             status=str(response.status),
             ok=True,
             error=parsed.bozo_error if parsed.bozo else None,
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
             entries=len(parsed.entries),
         )
+        etag, last_modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        if etag or last_modified:
+            self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
         for entry in parsed.entries:
