@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 
 import alerts
 from config import Config, ConfigError, resolve_path
-from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings
+from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
 from crawler.items import Article, FetchedPage
 from crawler.spiders.base import count
@@ -109,8 +109,10 @@ class ProcessPipeline:
 
     def open_spider(self) -> None:
         self.pool = PagePool(self.workers, rules_path=self.rules)
-        logger.info(
-            "extraction in %s", f"{self.workers} worker processes" if self.workers else "process"
+        logger.log(
+            routine_level(self.crawler.settings),
+            "extraction in %s",
+            f"{self.workers} worker processes" if self.workers else "process",
         )
 
     def close_spider(self) -> None:

@@ -90,7 +90,7 @@ class FeedsSpider(ArticleSpider):
         stats = self.crawler.stats
         assert stats is not None
         if response.status == 304:
-            logger.info("feed %s: not modified", feed.name)
+            logger.log(self.routine, "feed %s: not modified", feed.name)
             self.store.record_feed_poll(feed.name, str(feed.url), status="304", ok=True)
             stats.inc_value("oiswatch/feeds/not_modified")
             return
