@@ -176,13 +176,9 @@ class StorePipeline:
             return item  # not ours, or read back from the store for export
         store = _store(self.crawler)
         with store.begin() as conn:
-            original = store.find_by_canonical(conn, item.canonical_url, item.url)
-            if original is not None:
-                store.mark_duplicate(conn, item, original)
-                duplicate = True
-            else:
-                duplicate = False
-                article_id = store.save_article(conn, item)
+            article_id, original = store.store_article(conn, item)
+            duplicate = original is not None
+            if not duplicate:
                 queued = alerts.enqueue(conn, article_id, item, self.config) if item.alert else 0
         if duplicate:
             count(self.crawler, "duplicate")

@@ -128,6 +128,7 @@ class FeedsSpider(ArticleSpider):
             self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
+        linked = [entry for entry in parsed.entries if entry.link is not None]
         for entry in parsed.entries:
             if entry.link is None:
                 logger.info(
@@ -136,8 +137,14 @@ class FeedsSpider(ArticleSpider):
                     entry.title or entry.entry_id,
                 )
                 stats.inc_value("oiswatch/feeds/entries_without_link")
-                continue
-            if not self.store.needs_fetch(entry.link, entry.entry_id, self.max_fetch_attempts):
+        # One query for the whole feed rather than one per entry.
+        wanted = self.store.needing_fetch(
+            [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
+            self.max_fetch_attempts,
+        )
+        for entry, fetch in zip(linked, wanted, strict=True):
+            assert entry.link is not None
+            if not fetch:
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
             request = self.article_request(
