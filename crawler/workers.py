@@ -23,10 +23,9 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from crawler.extraction import Extracted, extract_article
-
 if TYPE_CHECKING:
     from classifier import Rules, Verdict
+    from crawler.extraction import Extracted
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,6 +69,10 @@ def process_page(
     The hints (usually from the feed entry) fill in a title or date the page lacks.
     `rules_path` is the classifier rules file (`[classifier] rules`); None: the bundled one.
     """
+    # Imported here: the crawl process only ships pages to workers, and trafilatura costs
+    # it ~0.1 s of start-up (the forkserver preloads it for the workers).
+    from crawler.extraction import extract_article
+
     try:
         extracted = extract_article(html, url, encoding=encoding)
     except Exception as exc:  # extract_article catches its own; this guards our code too
@@ -107,6 +110,8 @@ def _init_worker() -> None:
 def _warm_up(rules_path: str | None) -> int:
     """Import the heavy modules and compile the rules before the first page arrives."""
     import os
+
+    from crawler.extraction import extract_article
 
     rules_for(rules_path)
     extract_article(b"<html><body><article><p>Warm up.</p></article></body></html>", "http://x/")
