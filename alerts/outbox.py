@@ -133,6 +133,9 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
             attempts=outbox.c.attempts + 1,
             last_attempt_at=now,
             next_attempt_at=now + timedelta(seconds=lease),
+            # Cleared while in flight, so a row claimed and never recorded can be told
+            # from a scheduled retry (which always carries its error).
+            last_error=None,
         )
     )
     return result.rowcount == 1
@@ -167,6 +170,9 @@ def claim_next(
             attempts=outbox.c.attempts + 1,
             last_attempt_at=now,
             next_attempt_at=now + timedelta(seconds=lease),
+            # Cleared while in flight, so a row claimed and never recorded can be told
+            # from a scheduled retry (which always carries its error).
+            last_error=None,
         )
     )
     return entry
@@ -188,6 +194,26 @@ def record_failure(conn: Connection, entry_id: int, error: str, retry_at: dateti
     else:
         values["next_attempt_at"] = retry_at
     conn.execute(update(outbox).where(outbox.c.id == entry_id).values(**values))
+
+
+def release_in_flight(conn: Connection, now: datetime) -> int:
+    """Make rows claimed by a process that died before recording the outcome due now.
+
+    Only for a process that holds the store alone (the SQLite store lock): any row still
+    leased then belongs to a dead process. Its receiver may already have the alert; the
+    retry carries the same delivery id, the one documented duplicate.
+    """
+    result = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.status == "pending",
+            outbox.c.last_attempt_at.is_not(None),
+            outbox.c.last_error.is_(None),
+            outbox.c.next_attempt_at > now,
+        )
+        .values(next_attempt_at=now)
+    )
+    return result.rowcount
 
 
 def reset(conn: Connection, entry_id: int, now: datetime) -> bool:

@@ -19,6 +19,10 @@ _STOCK = re.compile(
 )
 
 
+# Labelled facts compared on true positives (rows where the label says true/false, not null).
+FIELDS = ("fatal", "anyone_hit", "officer_injured", "followup")
+
+
 @dataclass(frozen=True)
 class Counts:
     tp: int = 0
@@ -64,6 +68,8 @@ class EvalReport:
     fatal: FieldScore
     followup: FieldScore
     borderline: int
+    anyone_hit: FieldScore = field(default=FieldScore())
+    officer_injured: FieldScore = field(default=FieldScore())
     errors: tuple[Error, ...] = field(default=())
     field_errors: tuple[tuple[str, str, Any, Any], ...] = field(default=())
 
@@ -83,7 +89,9 @@ def evaluate(rows: Iterable[Mapping[str, Any]], rules: Rules) -> EvalReport:
     ours, alert, stock = [], [], []
     errors: list[Error] = []
     field_errors: list[tuple[str, str, Any, Any]] = []
-    fatal_right = fatal_known = follow_right = follow_known = borderline = 0
+    right = dict.fromkeys(FIELDS, 0)
+    known = dict.fromkeys(FIELDS, 0)
+    borderline = 0
     for row in rows:
         verdict = classify(row.get("title"), row["text"], rules=rules)
         if row["label"] == "borderline":
@@ -97,23 +105,23 @@ def evaluate(rows: Iterable[Mapping[str, Any]], rules: Rules) -> EvalReport:
         if gold != verdict.ois:
             errors.append(Error(row, verdict))
         if gold and verdict.ois:
-            if row.get("fatal") is not None:
-                fatal_known += 1
-                fatal_right += verdict.fatal == row["fatal"]
-                if verdict.fatal != row["fatal"]:
-                    field_errors.append((row["id"], "fatal", row["fatal"], verdict.fatal))
-            if row.get("followup") is not None:
-                follow_known += 1
-                follow_right += verdict.followup == row["followup"]
-                if verdict.followup != row["followup"]:
-                    field_errors.append((row["id"], "followup", row["followup"], verdict.followup))
+            for name in FIELDS:
+                if row.get(name) is None:
+                    continue
+                got = getattr(verdict, name)
+                known[name] += 1
+                right[name] += got == row[name]
+                if got != row[name]:
+                    field_errors.append((row["id"], name, row[name], got))
     return EvalReport(
         counts=_count(ours),
         alert_baseline=_count(alert),
         stock_baseline=_count(stock),
-        fatal=FieldScore(fatal_right, fatal_known),
-        followup=FieldScore(follow_right, follow_known),
+        fatal=FieldScore(right["fatal"], known["fatal"]),
+        followup=FieldScore(right["followup"], known["followup"]),
         borderline=borderline,
+        anyone_hit=FieldScore(right["anyone_hit"], known["anyone_hit"]),
+        officer_injured=FieldScore(right["officer_injured"], known["officer_injured"]),
         errors=tuple(errors),
         field_errors=tuple(field_errors),
     )
@@ -131,10 +139,10 @@ def print_report(report: EvalReport, out: TextIO) -> None:
         ("stock phrase", report.stock_baseline),
     ):
         w(f"{name:<17} precision {b.precision:.3f}  recall {b.recall:.3f}  F1 {b.f1:.3f}\n")
-    w(f"fatal right on true positives: {report.fatal.right}/{report.fatal.known} "
-      f"= {report.fatal.accuracy:.3f}\n")  # fmt: skip
-    w(f"followup right on true positives: {report.followup.right}/{report.followup.known} "
-      f"= {report.followup.accuracy:.3f}\n")  # fmt: skip
+    for name in FIELDS:
+        score: FieldScore = getattr(report, name)
+        w(f"{name} right on true positives: {score.right}/{score.known} "
+          f"= {score.accuracy:.3f}\n")  # fmt: skip
     w(f"\nerrors ({len(report.errors)}):\n")
     for e in report.errors:
         r, v = e.row, e.verdict

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from classifier.rules import Rules
 from classifier.verdict import Location
@@ -17,10 +18,15 @@ from classifier.verdict import Location
 def outcome(
     near: Sequence[str], article: Sequence[str], rules: Rules
 ) -> tuple[bool | None, bool | None]:
-    """(fatal, anyone_hit) from police gunfire; None when the article does not say."""
+    """(fatal, anyone_hit) from police gunfire; None when the article does not say.
+
+    Between the evidence and the whole article come the few sentences right after each piece
+    of evidence, nearest first, where the outcome is usually told: in a round-up, "a woman died
+    in a crash" two items later says nothing about the man the officer fired at.
+    """
     facts = rules.facts
-    for group in (near, article):
-        text = " ".join(group)
+    groups = [" ".join(near), *_following(near, article), " ".join(article)]
+    for text in groups:
         if facts["hit_unknown"].search(text):
             return None, None
         if facts["fatal_yes"].search(text):
@@ -29,23 +35,54 @@ def outcome(
             return False, False
         if facts["fatal_no"].search(text):
             return False, True
+    # Nothing says how it ended, but the evidence says someone was shot: hit, outcome unknown.
+    if facts["hit_yes"].search(" ".join(near)):
+        return None, True
     return None, None
 
 
-def officer_injured(article: Sequence[str], lowered: Sequence[str], rules: Rules) -> bool:
-    """Whether an officer was hurt; the rules' "no officers were hurt" wins over a plain mention.
+def _following(near: Sequence[str], article: Sequence[str], after: int = 3) -> list[str]:
+    """The sentences after each evidence sentence: all the next ones, then the ones after."""
+    wanted = set(near)
+    starts = [i + 1 for i, sentence in enumerate(article) if sentence in wanted]
+    picked: list[str] = []
+    for step in range(after):
+        for i in starts:
+            if i + step < len(article) and article[i + step] not in picked:
+                picked.append(article[i + step])
+    return picked
 
+
+def officer_injured(article: Sequence[str], lowered: Sequence[str], rules: Rules) -> bool:
+    """Whether an officer was hurt: some "officer was shot / suffered ..." that is not negated.
+
+    A mention inside "no officers were hurt", "neither officer was injured" or "no other
+    deputies were hurt" does not count, but does not cancel another sentence that says one was.
     `lowered` is `article` lower-cased, sentence by sentence (computed once by the caller).
     """
-    hints = rules.injury_hint
-    text = " ".join(s for s, low in zip(article, lowered, strict=True) if _has(low, hints))
-    if rules.facts["officer_unhurt"].search(text):
-        return False
-    return bool(rules.facts["officer_hurt"].search(text))
+    hints, facts = rules.injury_hint, rules.facts
+    for sentence, low in zip(article, lowered, strict=True):
+        if not (_has(low, hints) and _has(low, rules.agent_hint)):
+            continue  # every pattern names an officer and a harm
+        unhurt = [m.span() for m in facts["officer_unhurt"].finditer(sentence, low)]
+        for m in facts["officer_hurt"].finditer(sentence, low):
+            if any(a < m.end() and m.start() < b for a, b in unhurt):
+                continue
+            before = sentence[max(0, m.start() - 40) : m.start()]
+            if rules.negation_before.search(before):
+                continue
+            return True
+    return False
 
 
-def _has(lower: str, words: Sequence[str]) -> bool:
-    return any(w in lower for w in words)
+def _has(lower: str, words: tuple[str, ...]) -> bool:
+    return _any_of(words).search(lower) is not None
+
+
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    # One alternation of plain words: a single regex scan instead of one `in` per word.
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def agencies(sentences: Sequence[str], rules: Rules) -> tuple[str, ...]:
@@ -57,7 +94,17 @@ def agencies(sentences: Sequence[str], rules: Rules) -> tuple[str, ...]:
                 name = _agency_name(m, rules)
                 if name and name not in found:
                     found.append(name)
-    return tuple(found)
+    return tuple(n for n in found if not _shorter_form(n, found))
+
+
+def _shorter_form(name: str, names: Sequence[str]) -> bool:
+    """A shorter name of the same agency: "Louisville Police" beside "Louisville Metro Police"."""
+    words = name.lower().split()
+    for other in names:
+        longer = other.lower().split()
+        if len(longer) > len(words) and longer[-1] == words[-1] and set(words) <= set(longer):
+            return True
+    return False
 
 
 def _agency_name(m: re.Match[str], rules: Rules) -> str | None:
@@ -82,8 +129,14 @@ def investigating_agency(
             if m:
                 name = _strip_place(m["agency"], rules)
                 if name:
-                    return name
+                    return _capitalised(name)
     return None
+
+
+def _capitalised(name: str) -> str:
+    """Capitalise a lower-case "state police"; names written capitalised keep their case."""
+    small = {"of", "the", "and", "for"}
+    return " ".join(w if w in small else w[:1].upper() + w[1:] for w in name.split())
 
 
 def location(

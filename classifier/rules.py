@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from classifier import patterns
 from classifier.folded import FLAGS, Folded, compile_folded
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "config" / "classifier.toml"
@@ -21,7 +22,8 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
-    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "officer_hurt", "officer_unhurt",
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes",
+    "officer_hurt", "officer_unhurt",
     "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
 PLACE_KEYS = ("agency", "investigator", "location", "dateline", "city_state", "not_a_place")
@@ -58,6 +60,7 @@ class Rules:
     victim: tuple[Rule, ...]
     borderline: tuple[Rule, ...]
     trigger: tuple[str, ...]  # lower-case substrings
+    trigger_word: Folded  # the same, at the start of a word ("round", not "around")
     agent_hint: tuple[str, ...]  # lower-case substrings
     investigator_hint: tuple[str, ...]  # lower-case substrings
     injury_hint: tuple[str, ...]  # lower-case substrings
@@ -67,6 +70,8 @@ class Rules:
     named_firearm: Folded
     negation_before: Folded
     hedge_before: Folded
+    statistic_after: Folded
+    generic: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
     require_words: frozenset[str]  # every `requires` word of the fired and victim rules
@@ -188,7 +193,7 @@ class _Builder:
                 raise self.fail(f"{where}.weight", "must be a number in (0, 1]")
             requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
             regex = self.folded(f"{where}.pattern", pattern)
-            at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in _top_level(pattern)
+            at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in patterns.top_level(pattern)
             out.append(Rule(name, regex, float(weight), requires, at_agent))
         return tuple(out)
 
@@ -210,10 +215,11 @@ class _Builder:
         groups = {g: self.words(f"gap.{g}", gap) for g in ("speech", "subjects", "clause")}
         loose = [w for g in groups.values() for w in g]
         strict = loose + self.words("gap.negation", gap) + self.words("gap.passive", gap)
-        self.vocab["gap"] = _gap(strict, gap_words)
-        self.vocab["gap_loose"] = _gap(loose, gap_words)
-        self.vocab["by_gap"] = _by_gap(loose, 5)
+        self.vocab["gap"] = patterns.gap(strict, gap_words)
+        self.vocab["gap_loose"] = patterns.gap(loose, gap_words)
+        self.vocab["by_gap"] = patterns.by_gap(loose, 5)
         guards = self.table("guards")
+        trigger = self.plain("guards.trigger", guards)
         facts, places = self.table("facts"), self.table("places")
         states, kinds = self.names("places.states", places), self.names("places.kinds", places)
         fired, victim = self.rules("fired", weighted=True), self.rules("victim", weighted=False)
@@ -224,7 +230,10 @@ class _Builder:
             victim=victim,
             require_words=frozenset(w for rule in fired + victim for w in rule.requires),
             borderline=self.rules("borderline", weighted=False),
-            trigger=self.plain("guards.trigger", guards),
+            trigger=trigger,
+            trigger_word=self.folded(
+                "guards.trigger", r"\b(?:" + "|".join(map(re.escape, trigger)) + ")"
+            ),
             agent_hint=self.plain("guards.agent_hint", guards),
             investigator_hint=self.plain("places.investigator_hint", places),
             injury_hint=self.plain("facts.injury_hint", facts),
@@ -235,7 +244,8 @@ class _Builder:
             ),
             less_lethal=self.folded("guards.less_lethal", self.words("guards.less_lethal", guards)),
             named_firearm=self.folded(
-                "guards.named_firearm", _words_only(self.words("guards.named_firearm", guards))
+                "guards.named_firearm",
+                patterns.words_only(self.words("guards.named_firearm", guards)),
             ),
             negation_before=self.folded(
                 "guards.negation_before", self.words("guards.negation_before", guards)
@@ -243,62 +253,22 @@ class _Builder:
             hedge_before=self.folded(
                 "guards.hedge_before", self.words("guards.hedge_before", guards)
             ),
+            statistic_after=self.folded(
+                "guards.statistic_after", self.words("guards.statistic_after", guards)
+            ),
+            generic=self.folded("guards.generic", self.words("guards.generic", guards)),
             agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={
-                k: self.folded(f"facts.{k}", _words_only(self.words(f"facts.{k}", facts)))
+                k: self.folded(
+                    f"facts.{k}",
+                    patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts))),
+                )
                 for k in FACT_KEYS
-            },  # fmt: skip
+            },
             places={
                 k: self.each(f"places.{k}", self.words(f"places.{k}", places)) for k in PLACE_KEYS
             },
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
         )
-
-
-def _top_level(pattern: str) -> str:
-    """The pattern with every group and character class removed, to see its top level."""
-    out: list[str] = []
-    depth, in_class, escaped = 0, False, False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
-def _gap(blockers: list[str], most: int) -> str:
-    """Up to `most` words, none of them a blocker, between two parts of a pattern."""
-    stop = "|".join(blockers)
-    # A relative clause may sit in the gap: "the officer who was wounded returned fire", or set
-    # off by commas: "detectives, who had been chasing the car, fired". Its words are not
-    # checked for blockers, since they belong to another verb.
-    clause = r"(?<=,)\s*(?:who|whom)\s[^,;:.!?]{1,80}?(?=,)"
-    word = (
-        rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+"
-        rf"|{clause})"
-    )
-    return rf"(?:[\s,\"“”]+{word}){{0,{most}}}?[\s,\"“”]+"
-
-
-def _by_gap(blockers: list[str], most: int) -> str:
-    """Words after "by" and before the officer word ("by a Kansas City, Kansas police officer")."""
-    stop = "|".join(blockers)
-    return rf"(?:(?!(?:{stop})\b)[\w'’.-]+[\s,]+){{0,{most}}}?"
-
-
-def _words_only(items: list[str]) -> list[str]:
-    """Whole words only, so "sued" does not match inside "pursued"."""
-    return [rf"\b(?:{w})\b" for w in items]

@@ -18,6 +18,8 @@ from classifier.sentences import Sentence
 FIRED, VICTIM, BORDERLINE = "fired", "victim", "borderline"
 _LOOK_BEHIND = 90  # characters before a match searched for negation and hedges
 _LOOK_AHEAD = 45  # characters after a match searched for less-lethal words
+STATISTIC = "a yearly count (statistic)"
+GENERAL = "a general statement (present tense after when/after)"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,10 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     for sentence in sentences:
         text = sentence.text
         lower = text.lower()
+        # Substrings first (fast), then whole-word starts: "around" has no shooting word.
         if not any(word in lower for word in rules.trigger):
+            continue
+        if not rules.trigger_word.search(text, lower):
             continue
         has_hint = any(word in lower for word in rules.agent_hint)
         starts = [m.start() for m in rules.agent_starts.finditer(text, lower)] if has_hint else []
@@ -93,6 +98,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
                 found.fired.append(hit)
             elif why:
                 found.blocked.append(Blocked(sentence, rule.name, why))
+    _headline_topic(found)
     if not any(h.weight >= rules.threshold for h in found.fired):
         for sentence, lower, starts, present in candidates:
             for rule in rules.victim:
@@ -102,6 +108,20 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
                 if hit and not rules.other_sense.search(sentence.text, lower):
                     found.victim.append(hit)
     return found
+
+
+def _headline_topic(found: Findings) -> None:
+    """Drop headline-only evidence when the body speaks of shootings only in general.
+
+    "Council approves release of police shooting video" over a body whose only firing
+    sentences are rules or yearly counts names a topic, not an incident.
+    """
+    if not found.fired or any(not h.sentence.title for h in found.fired):
+        return
+    if any(b.why in (STATISTIC, GENERAL) for b in found.blocked if not b.sentence.title):
+        why = "headline names a topic the body treats only in general"
+        found.blocked.extend(Blocked(h.sentence, h.rule, why) for h in found.fired)
+        found.fired.clear()
 
 
 def _first_match(
@@ -122,14 +142,23 @@ def _first_match(
     for m in matches:
         if m is None:
             continue
-        why = _guard(text, lower, m, rules, check_weapon=kind == FIRED)
+        # A headline's present tense is news; the body's "after an officer shoots" is a rule.
+        general = kind == FIRED and not sentence.title
+        why = _guard(text, lower, m, rules, check_weapon=kind == FIRED, check_general=general)
+
         if why is None:
             return Hit(sentence, rule.name, rule.weight, _spans(m), kind), None
     return None, why
 
 
 def _guard(
-    text: str, lower: str, m: re.Match[str], rules: Rules, *, check_weapon: bool
+    text: str,
+    lower: str,
+    m: re.Match[str],
+    rules: Rules,
+    *,
+    check_weapon: bool,
+    check_general: bool = False,
 ) -> str | None:
     start = min(s for s, _ in _spans(m))
     begin = max(0, start - _LOOK_BEHIND)
@@ -141,6 +170,10 @@ def _guard(
     end = m.end() + _LOOK_AHEAD
     if check_weapon and rules.less_lethal.search(text[m.start() : end], lower[m.start() : end]):
         return "less-lethal weapon"
+    if check_weapon and rules.statistic_after.search(text[m.end() : end], lower[m.end() : end]):
+        return STATISTIC
+    if check_general and rules.generic.search(text[begin : m.end()], lower[begin : m.end()]):
+        return GENERAL
     return None
 
 

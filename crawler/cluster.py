@@ -1,9 +1,9 @@
 """Crawl workers sharing one frontier and one dupefilter in Redis, through scrapy-redis.
 
-The leader pushes article links as JSON onto a Redis list (``push_articles``); every
-``oiswatch worker`` pops them, and scrapy-redis's scheduler and dupefilter keep the
-requests and their fingerprints in Redis, so an article is fetched once whichever worker
-takes it and however often it is pushed.
+The leader pushes article links as JSON onto a Redis list (``push_articles``, called by
+``crawler.handoff``); every ``oiswatch worker`` pops them, and scrapy-redis's scheduler
+and dupefilter keep the requests and their fingerprints in Redis, so an article is
+fetched once whichever worker takes it and however often it is pushed.
 
 scrapy-redis 0.9.1 (pinned) starts its spiders from ``start_requests()``, which Scrapy
 2.13+ no longer calls: its spiders then only read Redis from the idle signal, every five
@@ -24,6 +24,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import sleep
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.spiders import RedisMixin
 
 START_KEY = "oiswatch:articles:start_urls"
@@ -36,7 +37,7 @@ def cluster_settings(redis_url: str) -> dict[str, Any]:
     return {
         "REDIS_URL": redis_url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.cluster.LinkDupeFilter",
         "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER_KEY,
         # A worker that stops must leave the shared frontier and fingerprints in place.
@@ -44,6 +45,21 @@ def cluster_settings(redis_url: str) -> dict[str, Any]:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
         "REDIS_START_URLS_KEY": START_KEY,
     }
+
+
+class LinkDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared dupefilter, applied to the links queued, not to redirect hops.
+
+    A redirect is part of fetching a link that already passed the filter: filtering its
+    hops would cut a redirect loop short without a word, and the article would never be
+    recorded as failed (so never retried nor reported), where a single-machine crawl runs
+    into REDIRECT_MAX_TIMES and records it.
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        if request.meta.get("redirect_times"):
+            return False
+        return bool(super().request_seen(request))
 
 
 def _encode(value: Any) -> Any:
@@ -165,62 +181,3 @@ class RedisStartMixin(RedisMixin):
     def make_article_request(self, link: ArticleLink) -> Request:
         """The request for one link; spiders override it to set their callback."""
         return Request(link.url, meta={"link": link}, dont_filter=link.refetch)
-
-
-class HandOffArticles:
-    """Spider middleware on the leader: article requests go to Redis, not to the downloader.
-
-    The leader polls feeds (conditional GET, feed state in the store) and decides which
-    links are new, as a single-machine crawl does; the fetching, extraction,
-    classification and storing of those articles is the workers' (``oiswatch worker``).
-    On only when ``REDIS_URL`` is set, i.e. ``[cluster] redis_url`` is configured.
-    """
-
-    def __init__(self, redis: Any) -> None:
-        self.redis = redis
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> HandOffArticles:
-        from scrapy.exceptions import NotConfigured
-        from scrapy_redis.connection import from_settings
-
-        if not crawler.settings.get("REDIS_URL") or crawler.settings.getbool(
-            "OISWATCH_CLUSTER_WORKER"
-        ):
-            raise NotConfigured("no [cluster] redis_url, or this is a worker")
-        return cls(from_settings(crawler.settings))
-
-    def _hand_off(self, request: Any, spider: Any) -> bool:
-        page = request.meta.get("page")
-        if page is None or request.callback != getattr(spider, "parse_article", None):
-            return False
-        link = ArticleLink(request.url, page, refetch=_failed_before(spider, request.url))
-        push_articles(self.redis, [link])
-        if spider.crawler.stats is not None:
-            spider.crawler.stats.inc_value("oiswatch/cluster/handed_off")
-        return True
-
-    def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
-        for item in result:
-            if not (isinstance(item, Request) and self._hand_off(item, spider)):
-                yield item
-
-    async def process_spider_output_async(
-        self, response: Any, result: AsyncIterator[Any], spider: Any
-    ) -> AsyncIterator[Any]:
-        async for item in result:
-            if not (isinstance(item, Request) and self._hand_off(item, spider)):
-                yield item
-
-
-def _failed_before(spider: Any, url: str) -> bool:
-    store = getattr(spider, "store", None)
-    if store is None:
-        return False
-    from sqlalchemy import select
-
-    from store.schema import articles
-
-    with store.engine.connect() as conn:
-        status = conn.execute(select(articles.c.fetch_status).where(articles.c.url == url)).scalar()
-    return status == "failed"

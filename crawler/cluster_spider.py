@@ -25,5 +25,10 @@ class ClusterArticleSpider(RedisStartMixin, ArticleSpider):
     def make_article_request(self, link: ArticleLink) -> Request:
         page: dict[str, Any] = {key: link.page.get(key) for key in PAGE_KEYS}
         page["alert"] = bool(link.page.get("alert", True))
+        # A worker runs for days: the shared dupefilter in Redis, not the per-crawl set of
+        # ArticleSpider, decides what was seen, and a retry must get through both.
+        self.requested.discard(link.url)
         request = self.article_request(link.url, **page)
+        assert request is not None
+        self.requested.discard(link.url)
         return request.replace(dont_filter=link.refetch)

@@ -56,7 +56,7 @@ def cluster_settings(config: Config) -> dict[str, Any]:
         return {}
     return {
         "REDIS_URL": config.cluster.redis_url,
-        "SPIDER_MIDDLEWARES": {"crawler.cluster.HandOffArticles": 950},
+        "SPIDER_MIDDLEWARES": {"crawler.handoff.HandOffArticles": 950},
     }
 
 

@@ -61,6 +61,7 @@ class Daemon:
         self.grace_seconds = grace_seconds
         self.heartbeat_seconds = heartbeat_seconds
         self.exit_code = 0
+        self.lock_lost = False
         self._stop = asyncio.Event()
         self._inflight: set[asyncio.Task[Any]] = set()
         self._poll_lock = asyncio.Lock()
@@ -116,6 +117,7 @@ class Daemon:
         except LockLost as exc:
             log.error("%s; stopping", exc)
             self.exit_code = 1
+            self.lock_lost = True
             self.request_stop("lock lost")
 
     def _schedule(self, scheduler: AsyncIOScheduler) -> None:

@@ -10,14 +10,17 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from config import Config
 from oiswatch.cycle import Cycle
 from oiswatch.logs import setup_logging
-from store import Store
+from store import Store, utcnow
 from store.lock import HEARTBEAT_SECONDS, LockHeld, StoreLock
 from store.polls import ensure_table
+
+log = logging.getLogger(__name__)
 
 # Exit status when another process holds the store (configuration is 2, storage is 3).
 EXIT_LOCKED = 4
@@ -50,7 +53,23 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
     except LockHeld as exc:
         print(f"oiswatch: {exc}; not starting", file=sys.stderr)
         return None
+    if store.engine.dialect.name == "sqlite":
+        release_interrupted_alerts(store)
     return lock
+
+
+def release_interrupted_alerts(store: Store, now: datetime | None = None) -> None:
+    """Alerts a killed predecessor was sending are due again at once, not after their lease."""
+    from alerts.outbox import release_in_flight
+
+    with store.begin() as conn:
+        released = release_in_flight(conn, now or utcnow())
+    if released:
+        log.warning(
+            "%d alert(s) were being sent when the last process stopped; sending again "
+            "(a receiver may see one twice, with the same delivery id)",
+            released,
+        )
 
 
 async def keep_alive(lock: StoreLock) -> None:

@@ -111,6 +111,8 @@ class WebhookReceiver:
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
+        # The X-Oiswatch-Delivery header of each accepted webhook: one per outbox row.
+        self.deliveries: list[str] = []
         self.fail = False
         self._lock = threading.Lock()
         receiver = self
@@ -124,6 +126,7 @@ class WebhookReceiver:
                     return
                 with receiver._lock:
                     receiver.bodies.append(json.loads(data))
+                    receiver.deliveries.append(self.headers.get("X-Oiswatch-Delivery", ""))
                 self.send_response(204)
                 self.end_headers()
 

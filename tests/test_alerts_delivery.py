@@ -291,3 +291,27 @@ def test_smtp_login_uses_credentials_from_the_environment(store, monkeypatch, ca
         assert len(receiver.messages) == 1
     finally:
         receiver.stop()
+
+
+def test_a_restart_resends_at_once_what_a_killed_process_was_sending(store, http) -> None:
+    """A row claimed by a process that died before recording is due again at restart."""
+    from oiswatch.service import release_interrupted_alerts
+
+    config = make_config(hook_url=http.url(), retry_base_seconds=600)
+    store_article(store, config, article("https://kc.test/a", "Officer fires", STORY_A))
+    http.statuses = [503]
+    dispatch_due(store, config, now=T0)  # a failure: its retry is scheduled 600 s or so ahead
+    store_article(
+        store, config, article("https://kc.test/b", "Trooper fires", STORY_A_OTHER_OUTLET)
+    )
+    with store.begin() as conn:
+        (in_flight,) = outbox.due(conn, T0)
+        # The dying process claimed this row and never recorded the outcome.
+        assert outbox.claim(conn, in_flight, T0, lease=300)
+
+    release_interrupted_alerts(store, now=T0)
+
+    with store.engine.connect() as conn:
+        due_now = [entry.id for entry in outbox.due(conn, T0 + timedelta(seconds=1))]
+    # The interrupted send is due at once; the scheduled retry keeps its backoff.
+    assert due_now == [in_flight.id]

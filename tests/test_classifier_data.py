@@ -47,6 +47,7 @@ def test_dev_set_quality_gate() -> None:
     assert report.counts.recall >= 0.97
     assert report.counts.precision >= 0.95
     assert report.fatal.accuracy >= 0.9
+    assert report.officer_injured.accuracy >= 0.9
     # the classifier must beat both README baselines on F1
     assert report.counts.f1 > max(report.alert_baseline.f1, report.stock_baseline.f1)
 

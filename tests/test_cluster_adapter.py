@@ -112,3 +112,41 @@ def test_refetch_passes_the_dupefilter_and_bad_entries_are_dropped(
     (items,) = run_workers(redis_url, tmp_path, 1, run="second")
     assert site.hits["/r"] == 2
     assert [item["url"] for item in items] == [f"{base}/r"]
+
+
+def test_leader_hands_a_link_off_once_and_again_only_when_its_worker_died(
+    redis_url: str,
+) -> None:
+    """Polls that see an unstored link again leave it while it is queued or being fetched;
+    after the lease it goes again, past the dupefilter (its worker died holding it)."""
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from crawler.handoff import HandOffArticles
+
+    client = redis_lib.Redis.from_url(redis_url)
+    spider = SimpleNamespace(store=None, parse_article=lambda response: None)
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
+    spider.crawler = SimpleNamespace(stats=stats)
+    handoff = HandOffArticles(client, lease_seconds=3600)
+
+    def poll() -> list[object]:
+        request = Request(
+            "http://127.0.0.1:9/news/a", callback=spider.parse_article, meta={"page": {}}
+        )
+        feed_item = {"not": "a request"}
+        return list(handoff.process_spider_output(None, [request, feed_item], spider))
+
+    assert poll() == [{"not": "a request"}]  # the article went to Redis, the rest passes
+    assert poll() == [{"not": "a request"}]
+    queued = [ArticleLink.from_json(d) for d in client.lrange(START_KEY, 0, -1)]
+    assert [(link.url, link.refetch) for link in queued] == [("http://127.0.0.1:9/news/a", False)]
+
+    handoff.lease_seconds = 0  # the lease is over and the article is still not stored
+    poll()
+    queued = [ArticleLink.from_json(d) for d in client.lrange(START_KEY, 0, -1)]
+    assert [link.refetch for link in queued] == [False, True]
+    assert stats.get_value("oiswatch/cluster/still_queued") == 1

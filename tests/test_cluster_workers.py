@@ -62,3 +62,51 @@ def test_two_workers_store_every_article_once(pg_url: str, redis_url: str, tmp_p
         assert frontier_size(client)["waiting"] == 0
     finally:
         site.stop()
+
+
+def test_worker_crawls_as_the_crawl_section_says(pg_url: str, redis_url: str, tmp_path) -> None:
+    """[crawl] reaches `oiswatch worker`: robots.txt, user agent and size limit, both ways."""
+    from mocksite import MockSite
+    from mocksite.pages import article_page, story
+    from mocksite.server import Route
+
+    site = MockSite()
+    site.add("/robots.txt", Route(body=b"User-agent: *\nDisallow: /closed/\n"))
+    site.add_page("/closed/story", article_page("Closed", story("closed"), purpose="robots"))
+    site.add_page("/open/story", article_page("Open", story("open"), purpose="allowed"))
+    site.start()
+    agents: list[str] = []
+    respond = site.respond
+
+    def recording(path: str, headers: dict[str, str]) -> Route:
+        agents.append(headers.get("user-agent", ""))
+        return respond(path, headers)
+
+    site.respond = recording  # type: ignore[method-assign]
+    Store(pg_url).close()
+    client = redis_lib.Redis.from_url(redis_url)
+    try:
+        for obey in (False, True):
+            client.flushall()
+            site.hits.clear()
+            cfg = worker_config(tmp_path / f"w{obey}.toml", pg_url, redis_url)
+            cfg.write_text(
+                cfg.read_text().replace(
+                    "obey_robots_txt = false",
+                    f'obey_robots_txt = {str(obey).lower()}\nuser_agent = "desk-bot/{obey}"',
+                ),
+                encoding="utf-8",
+            )
+            push_articles(
+                client, [ArticleLink(site.url(p)) for p in ("/closed/story", "/open/story")]
+            )
+            worker = start_worker(cfg)
+            _out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err[-3000:]
+            assert site.hits["/open/story"] == 1
+            assert site.hits["/robots.txt"] == int(obey), (obey, dict(site.hits))
+            assert site.hits["/closed/story"] == int(not obey), (obey, dict(site.hits))
+            assert set(agents) == {f"desk-bot/{obey}"}
+            agents.clear()
+    finally:
+        site.stop()

@@ -58,3 +58,34 @@ def test_data_dir_sets_the_default_store(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv(DATA_DIR_ENV_VAR)
     config.write_text("", encoding="utf-8")
     assert load_config(config).storage.url == "sqlite:///data/oiswatch.db"
+
+
+def test_compose_file_starts_schedulers_and_workers_from_our_image() -> None:
+    """deploy/compose.yaml parses and runs commands the image's `oiswatch` entry point has."""
+    import tomllib
+
+    import yaml  # PyYAML comes with apprise, a runtime dependency
+
+    from oiswatch.cli import command_modules
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert set(services) == {"postgres", "redis", "scheduler", "worker"}
+    commands = set(command_modules())
+    assert services["scheduler"]["command"][0] == "run" and "run" in commands
+    assert services["worker"]["command"] == ["worker"] and "worker" in commands
+    # A standby besides the leader: the advisory lock decides which one schedules.
+    assert services["scheduler"]["deploy"]["replicas"] >= 2
+    for name in ("scheduler", "worker"):
+        service = services[name]
+        build = service["build"]
+        assert (REPO / build["dockerfile"]).is_file()
+        assert (DEPLOY / build["context"]).resolve() == REPO
+        extra = build["args"]["OISWATCH_EXTRAS"].strip("[]")
+        pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+        assert extra in pyproject["project"]["optional-dependencies"]
+        assert service["environment"][ENV_VAR] == "/etc/oiswatch/oiswatch.toml"
+        # No secret in the file: the password comes from the operator's environment.
+        assert service["environment"]["PGPASSWORD"].startswith("${PGPASSWORD")
+        assert set(service["depends_on"]) == {"postgres", "redis"}
+    assert "ARG OISWATCH_EXTRAS" in (DEPLOY / "Containerfile").read_text(encoding="utf-8")

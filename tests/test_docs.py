@@ -38,3 +38,13 @@ def test_every_command_is_documented() -> None:
     assert names, "no commands found"
     missing = [n for n in names if f"oiswatch {n}" not in readme]
     assert not missing, f"README.md does not document these commands: {missing}"
+
+
+def test_readme_scaling_out_section_is_the_deployment_notes_one() -> None:
+    """README.md carries deploy/scale-out.md's README section unchanged (one source)."""
+    begin, end = "<!-- README: begin -->", "<!-- README: end -->"
+    notes = (REPO / "deploy" / "scale-out.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = notes[notes.index(begin) : notes.index(end)]
+    assert "## Scaling out" in section and "`cluster.redis_url`" in section
+    assert section in readme

@@ -15,6 +15,7 @@ from oiswatch.service import (
     take_lock,
 )
 from store.leader import is_postgresql
+from store.lock import HEARTBEAT_SECONDS
 
 HELP = "run the service: poll feeds on a schedule, classify, store and deliver alerts"
 
@@ -62,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    """Stand by until this process holds the PostgreSQL leader lock, then schedule."""
+    """Stand by until this process holds the PostgreSQL leader lock, then schedule.
+
+    A leader whose lock session breaks (a network cut, a restarted or failed-over
+    database) stops scheduling at once, since another process may lead by now, lets its
+    work in flight finish, and stands by again: no restart by a supervisor is needed.
+    """
     import asyncio
     import logging
     import signal
@@ -73,40 +79,45 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
 
     log = logging.getLogger("oiswatch.leader")
     lock = AdvisoryLeaderLock(config.storage.url, "run")
+    retry = config.cluster.standby_retry_seconds
+    try:
+        from alerts import send_digest
+    except ImportError:
+        send_digest = None
 
     async def main() -> int:
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        if not lock.try_acquire():
-            leader = lock.leader()
-            log.info(
-                "standing by: %s schedules; retrying every %gs",
-                leader.describe() if leader else "another process",
-                config.cluster.standby_retry_seconds,
+
+        def on_signals() -> None:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+
+        on_signals()
+        while True:
+            if not lock.try_acquire():
+                leader = lock.leader()
+                log.info(
+                    "standing by: %s schedules; retrying every %gs",
+                    leader.describe() if leader else "another process",
+                    retry,
+                )
+            if not await lock.wait(retry, stop):
+                return 0
+            log.info("leading: this process schedules polls (pid %d)", lock.pid)
+            daemon = Daemon(
+                build_cycle(config, store),
+                lock,
+                digest=send_digest,
+                grace_seconds=args.grace_seconds,
+                # Notice a lost lock about as fast as a standby notices a free one.
+                heartbeat_seconds=min(HEARTBEAT_SECONDS, retry),
             )
-        if not await lock.wait(config.cluster.standby_retry_seconds, stop):
-            return 0
-        log.info("leading: this process schedules polls (pid %d)", lock.pid)
-        try:
-            from alerts import send_digest
-        except ImportError:
-            send_digest = None
-        daemon = Daemon(
-            build_cycle(config, store), lock, digest=send_digest, grace_seconds=args.grace_seconds
-        )
-
-        async def relay() -> None:
-            # A signal before the daemon installs its own handlers still stops it.
-            await stop.wait()
-            daemon.request_stop("signal")
-
-        relay_task = asyncio.ensure_future(relay())
-        try:
-            return await daemon.serve()
-        finally:
-            relay_task.cancel()
+            code = await serve(daemon, stop)
+            on_signals()  # the daemon took the signals over while it ran
+            if stop.is_set() or not daemon.lock_lost:
+                return code
+            log.warning("no longer leading: standing by again")
 
     try:
         code = reactor.run(main)
@@ -114,3 +125,18 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
         lock.close()
         store.close()
     return exit_now_if_stuck(code)
+
+
+async def serve(daemon, stop) -> int:  # type: ignore[no-untyped-def]
+    """Run the daemon; a signal that came before it installed its own handlers stops it."""
+    import asyncio
+
+    async def relay() -> None:
+        await stop.wait()
+        daemon.request_stop("signal")
+
+    relay_task = asyncio.ensure_future(relay())
+    try:
+        return await daemon.serve()
+    finally:
+        relay_task.cancel()

@@ -37,21 +37,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-def]
-    from scrapy.settings import Settings
+    """The settings a poll's crawl gets (crawler.runner), with the shared Redis frontier.
 
+    The [crawl] and [logging] values are in from the start, as for `oiswatch poll`: the
+    process-wide parts (the root log handler, the reactor) are set up from these settings
+    before any spider's ``update_settings`` runs.
+    """
     from crawler.cluster import cluster_settings
-    from crawler.configure import CONFIG_OBJECT_SETTING
+    from crawler.runner import crawl_settings_for
 
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
-    settings.update(cluster_settings(config.cluster.redis_url), priority="cmdline")
-    settings.set("OISWATCH_CLUSTER_WORKER", True, priority="cmdline")
+    given: dict[str, str] = {}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise ConfigError(f"-s {item!r}: expected NAME=VALUE")
-        settings.set(name, value, priority="cmdline")
+        given[name] = value
+    settings = crawl_settings_for(config)
+    settings.update(cluster_settings(config.cluster.redis_url), priority="cmdline")
+    settings.set("OISWATCH_CLUSTER_WORKER", True, priority="cmdline")
+    # The hand-off to Redis is the leader's; a worker fetches what it takes from there.
+    settings.set(
+        "SPIDER_MIDDLEWARES", {"crawler.handoff.HandOffArticles": None}, priority="cmdline"
+    )
+    settings.setdict(given, priority="cmdline")
     return settings
 
 
@@ -70,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.cluster_spider import ClusterArticleSpider
 
-    process = CrawlerProcess(worker_settings(config, args.set), install_root_handler=True)
+    process = CrawlerProcess(worker_settings(config, args.set))
     crawler = process.create_crawler(ClusterArticleSpider)
     process.crawl(crawler, max_idle_time=args.idle_exit)
     process.start()
