@@ -8,6 +8,7 @@ and at equal priority they would replace the configuration's values.)
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -66,6 +67,16 @@ def apply_config(settings: BaseSettings) -> Config:
         settings.set(name, value, priority="spider")
     settings.set(CONFIG_OBJECT_SETTING, config, priority="spider")
     return config
+
+
+# Set by crawler.runner: the crawl runs inside a service that logs its own line per poll.
+EMBEDDED_SETTING = "OISWATCH_EMBEDDED"
+
+
+def routine_level(settings: BaseSettings) -> int:
+    """The level of a crawl's routine lines (its settings, each feed not modified): INFO
+    for `scrapy crawl` run by hand, DEBUG inside the daemon, which polls every few minutes."""
+    return logging.DEBUG if settings.getbool(EMBEDDED_SETTING) else logging.INFO
 
 
 # Settings worth a line at start-up, so a log shows how politely a crawl ran.

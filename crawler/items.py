@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Article:
     """One fetched and extracted article, as stored and as exported by ``-O``."""
 
@@ -32,8 +32,16 @@ class Article:
     article_id: int | None = field(default=None, compare=False)
     duplicate_of: int | None = field(default=None, compare=False)
 
+    def __repr__(self) -> str:
+        # Without the text: a repr ends up in logs and tracebacks.
+        ois = getattr(self.verdict, "ois", None)
+        return (
+            f"Article(url={self.url!r}, canonical_url={self.canonical_url!r}, "
+            f"title={self.title!r}, ois={ois!r}, article_id={self.article_id!r})"
+        )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class FetchedPage:
     """A downloaded page on its way from a spider to ProcessPipeline, which extracts it."""
 
@@ -51,6 +59,13 @@ class FetchedPage:
     # A backfill's bounds: pages whose extracted date falls outside are not kept.
     since: date | None = None
     until: date | None = None
+
+    def __repr__(self) -> str:
+        # Without the body: a repr ends up in logs and tracebacks.
+        return (
+            f"FetchedPage(url={self.url!r}, final_url={self.final_url!r}, "
+            f"http_status={self.http_status}, body={len(self.body)} bytes)"
+        )
 
 
 # Fields written by ``scrapy crawl backfill -O FILE``: what a data desk needs, not the body.

@@ -15,8 +15,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 import alerts
-from config import Config
-from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings
+from config import Config, ConfigError, resolve_path
+from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
 from crawler.items import Article, FetchedPage
 from crawler.spiders.base import count
@@ -34,6 +34,26 @@ def _config(crawler: Crawler) -> Config:
 def _store(crawler: Crawler) -> Store:
     # The spider owns the store (it reads it before fetching); pipelines share it.
     return crawler.spider.store  # type: ignore[union-attr]
+
+
+def rules_path(config: Config) -> str | None:
+    """The `[classifier] rules` file as an absolute path, checked: None means the bundled rules.
+
+    Read and compiled here, once, so a missing or broken file stops the crawl before the
+    first fetch with one error naming the file, rather than failing every page in a worker.
+    """
+    if not config.classifier.rules:
+        return None
+    from classifier import load_rules
+    from classifier.rules import RulesError
+
+    path = resolve_path(config, config.classifier.rules).resolve()
+    where = f"{config.source}: " if config.source else ""
+    try:
+        load_rules(path)
+    except RulesError as exc:
+        raise ConfigError(f"{where}[classifier] rules: {exc}") from None
+    return str(path)
 
 
 def in_range(page: FetchedPage, published: datetime | None) -> bool:
@@ -68,22 +88,31 @@ def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
 class ProcessPipeline:
     """FetchedPage -> Article: extract and classify in the PagePool's worker processes."""
 
-    def __init__(self, crawler: Crawler, workers: int, region: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        workers: int,
+        region: tuple[str, ...],
+        rules: str | None = None,
+    ) -> None:
         self.crawler = crawler
         self.workers = workers
         self.region = region
+        self.rules = rules  # the rules file's path; None: the bundled rules
         self.pool: PagePool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         config = _config(crawler)
         workers = crawler.settings.getint("OISWATCH_EXTRACTION_WORKERS", 0)
-        return cls(crawler, workers, tuple(config.classifier.region))
+        return cls(crawler, workers, tuple(config.classifier.region), rules_path(config))
 
     def open_spider(self) -> None:
-        self.pool = PagePool(self.workers)
-        logger.info(
-            "extraction in %s", f"{self.workers} worker processes" if self.workers else "process"
+        self.pool = PagePool(self.workers, rules_path=self.rules)
+        logger.log(
+            routine_level(self.crawler.settings),
+            "extraction in %s",
+            f"{self.workers} worker processes" if self.workers else "process",
         )
 
     def close_spider(self) -> None:
@@ -104,6 +133,7 @@ class ProcessPipeline:
             item.published_hint,
             classify=True,
             region=self.region,
+            rules_path=self.rules,
         )
         if result.extracted is None:
             # No text is final (a gallery, an index page); an extraction error is retried.
@@ -146,13 +176,9 @@ class StorePipeline:
             return item  # not ours, or read back from the store for export
         store = _store(self.crawler)
         with store.begin() as conn:
-            original = store.find_by_canonical(conn, item.canonical_url, item.url)
-            if original is not None:
-                store.mark_duplicate(conn, item, original)
-                duplicate = True
-            else:
-                duplicate = False
-                article_id = store.save_article(conn, item)
+            article_id, original = store.store_article(conn, item)
+            duplicate = original is not None
+            if not duplicate:
                 queued = alerts.enqueue(conn, article_id, item, self.config) if item.alert else 0
         if duplicate:
             count(self.crawler, "duplicate")

@@ -13,7 +13,7 @@ from scrapy.crawler import AsyncCrawlerProcess, AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
 from config import Config
-from crawler.configure import CONFIG_OBJECT_SETTING, crawl_settings
+from crawler.configure import CONFIG_OBJECT_SETTING, EMBEDDED_SETTING, crawl_settings
 from crawler.spiders.base import OUTCOME_PREFIX
 from crawler.spiders.feeds import FeedsSpider
 
@@ -56,6 +56,7 @@ def crawl_settings_for(config: Config, overrides: dict[str, Any] | None = None) 
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict(crawl_settings(config), priority="project")
     settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
+    settings.set(EMBEDDED_SETTING, True, priority="project")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
 

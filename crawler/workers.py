@@ -19,13 +19,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from crawler.extraction import Extracted, extract_article
-
 if TYPE_CHECKING:
-    from classifier import Verdict
+    from classifier import Rules, Verdict
+    from crawler.extraction import Extracted
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,6 +46,14 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=8)
+def rules_for(path: str | None) -> Rules:
+    """The classifier rules of a file (None: the bundled ones), read once per process."""
+    from classifier import load_rules  # the classifier loads in workers only
+
+    return load_rules(Path(path) if path is not None else None)
+
+
 def process_page(
     html: bytes,
     url: str,
@@ -54,11 +62,17 @@ def process_page(
     published_hint: datetime | None,
     classify: bool = True,
     region: tuple[str, ...] = (),
+    rules_path: str | None = None,
 ) -> PageResult:
     """Extract one page and classify it. Runs in a worker process; never raises.
 
     The hints (usually from the feed entry) fill in a title or date the page lacks.
+    `rules_path` is the classifier rules file (`[classifier] rules`); None: the bundled one.
     """
+    # Imported here: the crawl process only ships pages to workers, and trafilatura costs
+    # it ~0.1 s of start-up (the forkserver preloads it for the workers).
+    from crawler.extraction import extract_article
+
     try:
         extracted = extract_article(html, url, encoding=encoding)
     except Exception as exc:  # extract_article catches its own; this guards our code too
@@ -72,10 +86,14 @@ def process_page(
             extracted = replace(extracted, published=_as_utc(published_hint))
         if not classify:
             return PageResult(extracted, None, None)
-        from classifier import classify as run_classifier  # the classifier loads in workers only
+        from classifier import classify as run_classifier
 
         verdict = run_classifier(
-            extracted.title, extracted.text, extracted.published, region=tuple(region)
+            extracted.title,
+            extracted.text,
+            extracted.published,
+            rules=rules_for(rules_path),
+            region=tuple(region),
         )
         return PageResult(extracted, verdict, None)
     except Exception as exc:
@@ -89,21 +107,21 @@ def _init_worker() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _warm_up() -> int:
+def _warm_up(rules_path: str | None) -> int:
     """Import the heavy modules and compile the rules before the first page arrives."""
     import os
 
-    from classifier import load_rules
+    from crawler.extraction import extract_article
 
-    load_rules()
+    rules_for(rules_path)
     extract_article(b"<html><body><article><p>Warm up.</p></article></body></html>", "http://x/")
     return os.getpid()
 
 
-def _warm(executor: Executor, workers: int) -> None:
+def _warm(executor: Executor, workers: int, rules_path: str | None) -> None:
     with contextlib.suppress(RuntimeError):  # closed before it started: nothing to warm
         for _ in range(workers):
-            executor.submit(_warm_up)
+            executor.submit(_warm_up, rules_path)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -130,11 +148,19 @@ class PagePool:
     pool come back as errors, and the pool is rebuilt.
     """
 
-    def __init__(self, workers: int, *, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        rules_path: str | None = None,
+    ) -> None:
         if workers < 0:
             raise ValueError(f"extraction workers must be 0 or more, got {workers}")
         self.workers = workers
         self.timeout = timeout
+        # Warm-up compiles these rules in each worker; pages name their own rules file.
+        self.rules_path = rules_path
         self.rebuilds = 0
         self._executor: Executor | None = self._start() if workers else None
 
@@ -146,7 +172,10 @@ class PagePool:
         # Submitted from a thread: the first submit waits for the forkserver to import the
         # extraction code (~0.2 s), which would otherwise hold up the event loop.
         threading.Thread(
-            target=_warm, args=(executor, self.workers), name="pagepool-warm-up", daemon=True
+            target=_warm,
+            args=(executor, self.workers, self.rules_path),
+            name="pagepool-warm-up",
+            daemon=True,
         ).start()
         return executor
 
@@ -181,10 +210,19 @@ class PagePool:
         published_hint: datetime | None,
         classify: bool = True,
         region: tuple[str, ...] = (),
+        rules_path: str | None = None,
     ) -> PageResult:
         try:
             return await self.call(
-                process_page, html, url, encoding, title_hint, published_hint, classify, region
+                process_page,
+                html,
+                url,
+                encoding,
+                title_hint,
+                published_hint,
+                classify,
+                region,
+                rules_path,
             )
         except BrokenProcessPool as exc:
             logger.error("extraction worker died on %s; pool restarted", url)

@@ -76,7 +76,11 @@ class Cycle:
         return await loop.run_in_executor(self.executor, self.dispatch, self.store, self.config)
 
     def recover(self) -> None:
-        """After a crash: close its poll's row and re-read every feed in full next time."""
+        """After a crash: close its poll's row and re-read every feed in full next time.
+
+        The feeds spider saves validators only when its crawl finishes, so this is a second
+        line of defence (validators left by an older version, a store edited by hand).
+        """
         n = recover_interrupted(self.store.engine, datetime.now(UTC))
         if n:
             log.warning(
@@ -98,20 +102,16 @@ class Cycle:
         error = None
         crawl_stats: Any = {}
         dispatch_stats: Any = {}
-        names = [f.name for f in config.feeds]
         try:
             crawl_stats = await self.crawl(config)
-        except asyncio.CancelledError:
-            forget_validators(self.store.engine, names)
-            raise
         except Exception as exc:  # noqa: BLE001 - one failed crawl must not stop the service
             log.exception("crawl failed")
             error = f"crawl: {exc}"
         reason = getattr(crawl_stats, "finish_reason", None)
-        if error or reason != "finished":
-            # Cut short: some entries of a feed read in full may not be fetched yet.
-            forget_validators(self.store.engine, names)
-            error = error or f"crawl ended early: {reason}"
+        if not error and reason != "finished":
+            # Nothing is lost: a crawl cut short keeps no new validators (the feeds spider
+            # saves them only once it finishes), so the next poll reads those feeds in full.
+            error = f"crawl ended early: {reason}"
         try:
             dispatch_stats = await self.deliver()
         except Exception as exc:  # noqa: BLE001

@@ -39,6 +39,14 @@ def configure_logging(config: Config, args: argparse.Namespace) -> None:
     setup_logging(config.logging.level, json_lines)
 
 
+def check_classifier_rules(config: Config) -> None:
+    """A bad `[classifier] rules` file stops the command now (ConfigError, exit 2), rather
+    than failing every poll's crawl at its start."""
+    from crawler.pipelines import rules_path
+
+    rules_path(config)
+
+
 def open_store(config: Config) -> Store:
     store = Store(config.storage.url)
     ensure_table(store.engine)

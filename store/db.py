@@ -14,13 +14,41 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.items import Article
+from store.links import maybe_stored, needing_fetch
 from store.migrate import upgrade
 from store.schema import article_sources, articles, feeds
+
+# Statements of the per-article write path, built once: SQLAlchemy then reuses their
+# compiled form, where building a statement per call cost more than running it.
+_ROWS_FOR_LINK = select(
+    articles.c.id, articles.c.url, articles.c.canonical_url, articles.c.fetch_status
+).where(or_(articles.c.url == bindparam("url"), articles.c.canonical_url == bindparam("canonical")))
+_INSERT_ARTICLE = articles.insert()
+_UPDATE_ARTICLE = (
+    update(articles)
+    .where(articles.c.id == bindparam("row_id"))
+    .values(attempts=articles.c.attempts + 1)
+)
+_SOURCE_EXISTS = select(article_sources.c.feed).where(
+    article_sources.c.article_id == bindparam("article_id"),
+    article_sources.c.feed == bindparam("feed"),
+)
+_INSERT_SOURCE = article_sources.insert()
 
 
 class StoreError(RuntimeError):
@@ -115,7 +143,8 @@ class Store:
         entries: int = 0,
         now: datetime | None = None,
     ) -> None:
-        """Record one poll of a feed; validators are kept only from a successful fetch."""
+        """Record one poll of a feed. A fetch that read the feed (not a 304) replaces its
+        validators with `etag` / `last_modified`: pass None until its entries are fetched."""
         now = now or utcnow()
         with self.begin() as conn:
             state = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
@@ -138,20 +167,41 @@ class Store:
                 values["entries_seen"] = state["entries_seen"] + entries
                 conn.execute(update(feeds).where(feeds.c.name == name).values(**values))
 
+    def save_validators(
+        self, name: str, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Keep a feed's ETag / Last-Modified for the next poll's conditional GET.
+
+        Called only once every entry of the response they came with has been dealt with: a
+        crawl that dies before that must read the feed in full next time.
+        """
+        with self.begin() as conn:
+            conn.execute(
+                update(feeds)
+                .where(feeds.c.name == name, feeds.c.url == url)
+                .values(etag=etag, last_modified=last_modified)
+            )
+
     # -- articles ------------------------------------------------------------------------
 
     def needs_fetch(self, url: str, entry_id: str | None, max_attempts: int) -> bool:
         """Whether a link should be fetched: never stored, or failed fewer than max times."""
-        conds = [articles.c.url == url, articles.c.canonical_url == url]
-        if entry_id:
-            conds.append(articles.c.entry_id == entry_id)
+        return self.needing_fetch([(url, entry_id)], max_attempts)[0]
+
+    def needing_fetch(self, links: list[tuple[str, str | None]], max_attempts: int) -> list[bool]:
+        """``needs_fetch`` for each (url, entry_id) of a batch, in one or two queries."""
+        if not links:
+            return []
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(articles.c.fetch_status, articles.c.attempts).where(or_(*conds))
-            ).all()
-        if not rows:
-            return True
-        return all(status == "failed" and attempts < max_attempts for status, attempts in rows)
+            return needing_fetch(conn, links, max_attempts)
+
+    def maybe_stored(self, urls: list[str]) -> set[str]:
+        """Those of `urls` for which ``stored_article`` may find something; the others
+        certainly lead to no stored article."""
+        if not urls:
+            return set()
+        with self.engine.connect() as conn:
+            return maybe_stored(conn, urls)
 
     def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
         """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
@@ -176,20 +226,16 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
 
-    def record_source(self, conn: Connection, article_id: int, feed: str | None) -> None:
+    def record_source(
+        self, conn: Connection, article_id: int, feed: str | None, *, new: bool = False
+    ) -> None:
+        """Note that `feed` listed the article; `new`: the article row was just inserted,
+        so it has no sources yet and the lookup is skipped."""
         if not feed:
             return
-        exists = conn.execute(
-            select(article_sources.c.feed).where(
-                article_sources.c.article_id == article_id, article_sources.c.feed == feed
-            )
-        ).first()
-        if not exists:
-            conn.execute(
-                article_sources.insert().values(
-                    article_id=article_id, feed=feed, first_seen_at=utcnow()
-                )
-            )
+        key = {"article_id": article_id, "feed": feed}
+        if new or not conn.execute(_SOURCE_EXISTS, key).first():
+            conn.execute(_INSERT_SOURCE, {**key, "first_seen_at": utcnow()})
 
     def record_failure(
         self,
@@ -237,20 +283,41 @@ class Store:
                 )
 
     def find_by_canonical(self, conn: Connection, canonical_url: str, url: str) -> int | None:
-        row = conn.execute(
-            select(articles.c.id).where(
-                articles.c.canonical_url == canonical_url,
-                articles.c.url != url,
-                articles.c.fetch_status == "ok",
-            )
-        ).first()
-        return row.id if row else None
+        """The stored article, under another link, whose canonical URL is `canonical_url`."""
+        rows = conn.execute(_ROWS_FOR_LINK, {"url": None, "canonical": canonical_url}).all()
+        return _original(rows, canonical_url, url)
 
-    def save_article(self, conn: Connection, article: Article, now: datetime | None = None) -> int:
+    def store_article(
+        self, conn: Connection, article: Article, now: datetime | None = None
+    ) -> tuple[int, int | None]:
+        """Save the article, or keep it as a duplicate when its canonical URL is an article
+        already stored under another link: (article id, None) or (original id, original id).
+
+        ``find_by_canonical`` + ``save_article`` / ``mark_duplicate`` in one lookup.
+        """
+        rows = conn.execute(
+            _ROWS_FOR_LINK, {"url": article.url, "canonical": article.canonical_url}
+        ).all()
+        own = next((row.id for row in rows if row.url == article.url), None)
+        original = _original(rows, article.canonical_url, article.url)
+        if original is not None:
+            self.mark_duplicate(conn, article, original, now, own_id=own)
+            return original, original
+        return self.save_article(conn, article, now, own_id=own), None
+
+    def save_article(
+        self,
+        conn: Connection,
+        article: Article,
+        now: datetime | None = None,
+        *,
+        own_id: int | None | object = ...,
+    ) -> int:
         """Insert or complete the article's row inside the caller's transaction.
 
         Callers check ``find_by_canonical`` first and use ``mark_duplicate`` for a second
-        link to an article already stored.
+        link to an article already stored (``store_article`` does both). `own_id`: the id
+        of the row with the article's URL (None: there is none), when the caller knows it.
         """
         now = now or utcnow()
         verdict = article.verdict
@@ -279,24 +346,31 @@ class Store:
                 score=verdict.score,
                 verdict=json.dumps(verdict.to_dict(), sort_keys=True),
             )
-        row = conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first()
-        if row is None:
+        if own_id is ...:
+            own_id = self._row_id(conn, article.url)
+        if own_id is None:
             result = conn.execute(
-                articles.insert().values(url=article.url, discovered_at=now, attempts=1, **values)
+                _INSERT_ARTICLE, {"url": article.url, "discovered_at": now, "attempts": 1, **values}
             )
             article_id = int(result.inserted_primary_key[0])
         else:
-            article_id = int(row.id)
-            conn.execute(
-                update(articles)
-                .where(articles.c.id == article_id)
-                .values(attempts=articles.c.attempts + 1, **values)
-            )
-        self.record_source(conn, article_id, article.feed)
+            article_id = int(own_id)  # type: ignore[call-overload]
+            conn.execute(_UPDATE_ARTICLE, {"row_id": article_id, **values})
+        self.record_source(conn, article_id, article.feed, new=own_id is None)
         return article_id
 
+    def _row_id(self, conn: Connection, url: str) -> int | None:
+        row = conn.execute(select(articles.c.id).where(articles.c.url == url)).first()
+        return int(row.id) if row else None
+
     def mark_duplicate(
-        self, conn: Connection, article: Article, original_id: int, now: datetime | None = None
+        self,
+        conn: Connection,
+        article: Article,
+        original_id: int,
+        now: datetime | None = None,
+        *,
+        own_id: int | None | object = ...,
     ) -> None:
         """Keep a second link to an article we have, so it is never fetched again."""
         now = now or utcnow()
@@ -309,18 +383,18 @@ class Store:
             "fetch_error": f"same canonical URL as article {original_id}",
             "fetched_at": now,
         }
-        row = conn.execute(select(articles.c.id).where(articles.c.url == article.url)).first()
-        if row is None:
+        if own_id is ...:
+            own_id = self._row_id(conn, article.url)
+        if own_id is None:
             conn.execute(
-                articles.insert().values(url=article.url, discovered_at=now, attempts=1, **values)
+                _INSERT_ARTICLE, {"url": article.url, "discovered_at": now, "attempts": 1, **values}
             )
         else:
-            conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+            conn.execute(update(articles).where(articles.c.id == own_id).values(**values))
         self.record_source(conn, original_id, article.feed)
 
     def stored_article(self, url: str) -> Article | None:
         """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
-        ok = articles.c.fetch_status == "ok"
         with self.engine.connect() as conn:
             own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
             row = own if own is not None and own["fetch_status"] == "ok" else None
@@ -329,8 +403,11 @@ class Store:
                 wanted = [articles.c.canonical_url == url]
                 if canonical:
                     wanted.append(articles.c.canonical_url == canonical)
-                query = select(articles).where(or_(*wanted), ok).order_by(articles.c.id)
-                row = conn.execute(query).mappings().first()
+                # The status is checked here, not in SQL: given both, SQLite may scan the
+                # status index (nearly every row is "ok") instead of the canonical one.
+                query = select(articles).where(or_(*wanted)).order_by(articles.c.id)
+                rows = conn.execute(query).mappings()
+                row = next((r for r in rows if r["fetch_status"] == "ok"), None)
         if row is None:
             return None
         verdict = None
@@ -363,3 +440,16 @@ class Store:
             query = query.where(articles.c.discovered_at >= since)
         with self.engine.connect() as conn:
             return {status: n for status, n in conn.execute(query).all()}
+
+
+def _original(rows: Any, canonical_url: str, url: str) -> int | None:
+    """The first stored article among `rows` with that canonical URL under another link.
+
+    Filtered here rather than in SQL for the reason given in ``stored_article``.
+    """
+    ids = [
+        row.id
+        for row in rows
+        if row.canonical_url == canonical_url and row.url != url and row.fetch_status == "ok"
+    ]
+    return min(ids) if ids else None

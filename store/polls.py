@@ -100,9 +100,8 @@ def recover_interrupted(engine: Engine, now: datetime) -> int:
 def forget_validators(engine: Engine, names: list[str] | None = None) -> None:
     """Drop the feeds' ETag / Last-Modified so their next poll reads them in full.
 
-    A poll that stopped part-way saved a feed's validators before fetching all its
-    articles; without this, the next poll would get 304 and never see the entries it
-    missed.
+    The feeds spider keeps validators only from a crawl that finished; the daemon calls
+    this after a crash as well, for validators saved otherwise (an older version).
     """
     query = update(feeds).values(etag=None, last_modified=None)
     if names is not None:

@@ -13,6 +13,7 @@ from mocksite.newsroom import PATHS
 from mocksite.pages import article_page, story
 
 from crawler.items import EXPORT_FIELDS
+from store import Store
 
 ARCHIVE = {
     # path: (published, which sitemap lists it)
@@ -204,3 +205,37 @@ def test_bad_arguments_give_an_error_naming_the_argument(tmp_path, arguments, na
     )
     assert result.returncode != 0
     assert named in result.stderr
+
+
+@pytest.mark.parametrize("padding", [0, 100_000], ids=["short page", "long page"])
+def test_a_meta_refresh_page_leads_to_the_article(tmp_path, padding):
+    site = MockSite()
+    target = "/news/moved-story"
+    site.add_page(target, article_page("Moved story", story("moved"), purpose="refresh target"))
+    filler = "<!-- " + "x" * padding + " -->" if padding else ""
+    site.add_page(
+        "/old-link",
+        f'<html><head><meta http-equiv="refresh" content="0; url={target}">'
+        f"<title>Moved</title></head><body>{filler}<p>This story has moved.</p></body></html>",
+    )
+    # A long page without a refresh must reach the extraction whole, not just its start.
+    long_text = story("long read") * 40 + ["The last line of the long read."]
+    site.add_page("/long-read", article_page("Long read", long_text, purpose="over 16 KB"))
+    site.start()
+    try:
+        urls = tmp_path / "urls.txt"
+        urls.write_text(site.url("/old-link") + "\n" + site.url("/long-read") + "\n")
+        out = tmp_path / "articles.jsonl"
+        config = write_config(tmp_path, [], workers=0)
+        result = scrapy("crawl", "backfill", "-a", f"urls={urls}", "-O", str(out), config=config)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert site.hits[target] == 1
+        rows = {json.loads(line)["title"] for line in out.read_text().splitlines()}
+        assert rows == {"Moved story", "Long read"}
+        store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
+        stored = store.stored_article(site.url("/long-read"))
+        store.close()
+        assert len(site.routes["/long-read"].body) > 20_000
+        assert stored is not None and stored.text.endswith("The last line of the long read.")
+    finally:
+        site.stop()

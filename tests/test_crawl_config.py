@@ -111,3 +111,42 @@ if __name__ == "__main__":
         timeout=60,
     )
     assert "ONCE 1 finished" in once.stdout, once.stderr[-3000:]
+
+
+def test_a_daemon_poll_logs_one_summary_line_and_no_settings_at_info(newsroom, tmp_path):
+    """Polled every few minutes, a crawl must not repeat its settings in the service's log."""
+    config = write_config(tmp_path, [("atom", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
+    script = tmp_path / "poll_like_the_daemon.py"
+    script.write_text(
+        f"""
+import asyncio
+from config import load_config
+from crawler.runner import crawl_feeds
+from oiswatch.logs import setup_logging
+
+async def main():
+    config = load_config({str(config)!r})
+    await crawl_feeds(config)
+    await crawl_feeds(config)  # the feed answers 304 this time
+
+if __name__ == "__main__":
+    setup_logging("INFO")
+    from twisted.internet import asyncioreactor
+    asyncioreactor.install()
+    from twisted.internet import defer, reactor
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addBoth(lambda _: reactor.stop())
+    reactor.run()
+"""
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    lines = result.stderr.splitlines()
+    summaries = [line for line in lines if "crawl summary" in line]
+    assert len(summaries) == 2, result.stderr[-3000:]
+    assert "feeds fetched 1" in summaries[0] and "not modified 1" in summaries[1]
+    assert not [line for line in lines if "crawl settings" in line]
+    assert not [line for line in lines if "not modified" in line and "summary" not in line]
+    assert not [line for line in lines if "extraction in" in line]

@@ -199,6 +199,18 @@ def test_a_page_whose_canonical_is_a_stored_article_is_kept_as_a_duplicate(polls
     assert "duplicate 1" in second.log
 
 
+def test_a_dropped_duplicate_is_logged_in_one_short_line_without_the_page(polls):
+    second = polls[1]
+    dropped = [line for line in second.log.splitlines() if ": dropped " in line]
+    printed, original = second.articles[PRINT_PATH], second.articles[PATHS["bridge"]]
+    assert len(dropped) == 1, dropped
+    expected = f"dropped {printed['url']}: same canonical URL as article {original['id']}"
+    assert dropped[0].endswith(expected), dropped[0][:300]
+    for poll in polls:
+        long_lines = [line[:200] for line in poll.log.splitlines() if len(line) > 500]
+        assert not long_lines
+
+
 def test_an_entry_id_already_stored_is_not_fetched_under_a_new_link(polls):
     assert polls[-1].hits.get(REUSED_ID_PATH, 0) == 0
     assert REUSED_ID_PATH not in polls[-1].articles

@@ -139,3 +139,18 @@ def test_demo_runs_the_pipeline_offline_and_files_its_alerts(tmp_path: Path) -> 
         assert line.strip().startswith("-")
     assert "officer shot Port Aldine officer wounded" in out
     assert "syndicated copy" in out
+
+
+@pytest.mark.parametrize("command", ["poll", "run"])
+def test_a_bad_classifier_rules_file_stops_the_service_at_start(tmp_path: Path, command) -> None:
+    rules = tmp_path / "local-rules.toml"
+    rules.write_text('[settings]\nthreshold = "high"\n')
+    config = tmp_path / "oiswatch.toml"
+    config.write_text(
+        f'[storage]\nurl = "sqlite:///{tmp_path / "oiswatch.db"}"\n'
+        '[classifier]\nrules = "local-rules.toml"\n'
+    )
+    result = oiswatch("--config", str(config), command, timeout=60)
+    assert result.returncode == 2
+    assert "[classifier] rules" in result.stderr and "settings.threshold" in result.stderr
+    assert str(rules) in result.stderr

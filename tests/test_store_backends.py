@@ -133,3 +133,59 @@ def test_unreachable_database_is_a_store_error_naming_the_url() -> None:
     url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
     with pytest.raises(StoreError, match="127.0.0.1:1/nowhere"):
         Store(url)
+
+
+def test_store_article_keeps_a_second_link_as_a_duplicate_and_lists_both_feeds(store: Store):
+    with store.begin() as conn:
+        first, original = store.store_article(conn, article("https://x.test/a"))
+        assert original is None
+        copy = article("https://x.test/a/print", canonical_url="https://x.test/a", feed="metro")
+        second, original = store.store_article(conn, copy)
+    assert second == original == first
+    assert store.article_counts() == {"ok": 1, "duplicate": 1}
+    from sqlalchemy import select
+
+    from store.schema import article_sources
+
+    with store.begin() as conn:
+        feeds = conn.execute(select(article_sources.c.feed).order_by(article_sources.c.feed))
+        assert feeds.scalars().all() == ["kshb-local", "metro"]
+
+
+def test_a_failed_link_stored_later_is_updated_in_place(store: Store) -> None:
+    store.record_failure("https://x.test/a", status="failed", error="timeout", now=NOW)
+    with store.begin() as conn:
+        article_id, _ = store.store_article(conn, article("https://x.test/a"))
+        again, _ = store.store_article(conn, article("https://x.test/a"))  # a second feed
+    assert again == article_id
+    assert store.article_counts() == {"ok": 1}
+    assert store.stored_article("https://x.test/a").article_id == article_id
+
+
+def test_batch_lookups_answer_like_one_link_at_a_time(store: Store) -> None:
+    with store.begin() as conn:
+        store.save_article(conn, article("https://x.test/a", entry_id="guid-a"))
+        store.save_article(conn, article("https://x.test/b?amp", canonical_url="https://x.test/b"))
+    store.record_failure("https://x.test/f", status="failed", error="HTTP 500", now=NOW)
+    for _ in range(3):
+        store.record_failure("https://x.test/g", status="failed", error="HTTP 500", now=NOW)
+    store.record_failure("https://x.test/s", status="skipped", error="not HTML", now=NOW)
+    links = [
+        ("https://x.test/a", None),
+        ("https://x.test/a2", "guid-a"),  # same entry, new link
+        ("https://x.test/b", None),  # a stored article's canonical URL
+        ("https://x.test/f", None),  # failed once: retried
+        ("https://x.test/g", None),  # failed three times: given up
+        ("https://x.test/s", None),
+        ("https://x.test/new", "guid-new"),
+        ("https://x.test/new", None),  # the same link twice in one batch
+    ]
+    batch = store.needing_fetch(links, 3)
+    one_by_one = [store.needs_fetch(url, entry_id, 3) for url, entry_id in links]
+    assert batch == one_by_one == [False, False, False, True, False, False, True, True]
+
+    urls = [url for url, _ in links]
+    found = {url for url in urls if store.stored_article(url) is not None}
+    assert found == {"https://x.test/a", "https://x.test/b"}
+    maybe = store.maybe_stored(urls)
+    assert found <= maybe and "https://x.test/new" not in maybe

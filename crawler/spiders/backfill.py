@@ -31,6 +31,7 @@ from crawler.responses import describe_failure
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import clean_url
+from store.links import chunks
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +157,13 @@ class BackfillSpider(ArticleSpider):
             until=self.args.until,
         )
 
-    def _known(self, url: str) -> Any:
-        """The stored article for a URL; a re-run exports it rather than refetching it."""
-        stored = self.store.stored_article(url)
+    def _known(self, url: str, candidates: set[str]) -> Any:
+        """The stored article for a URL; a re-run exports it rather than refetching it.
+
+        `candidates` (from one ``Store.maybe_stored`` query per batch) rules out most
+        links without a lookup of their own.
+        """
+        stored = self.store.stored_article(url) if url in candidates else None
         if stored is not None:
             self.count("stored_before")
         return stored
@@ -168,8 +173,10 @@ class BackfillSpider(ArticleSpider):
             yield scrapy.Request(
                 self.args.sitemap, callback=self.parse_sitemap, errback=self.sitemap_failed
             )
-        for url in self.args.urls:
-            yield self._known(url) or self._request(url)
+        for batch in chunks(self.args.urls):
+            candidates = self.store.maybe_stored(list(batch))
+            for url in batch:
+                yield self._known(url, candidates) or self._request(url)
 
     def _in_range(self, when: Any) -> bool:
         if when is None:
@@ -186,20 +193,20 @@ class BackfillSpider(ArticleSpider):
         if sitemap.kind is None:
             logger.error("%s is not a sitemap; nothing to crawl from it", response.url)
             return
-        for entry in sitemap.entries:
-            if sitemap.kind == "sitemapindex":
+        if sitemap.kind == "sitemapindex":
+            for entry in sitemap.entries:
                 # A sitemap last changed before `since` lists nothing newer than that.
                 since = self.args.since
                 if entry.date is None or since is None or entry.date.date() >= since:
                     yield response.follow(
                         entry.loc, callback=self.parse_sitemap, errback=self.sitemap_failed
                     )
-                continue
-            if not self._in_range(entry.date):
-                continue
-            url = clean_url(entry.loc)
+            return
+        wanted = [(clean_url(e.loc), e.date) for e in sitemap.entries if self._in_range(e.date)]
+        candidates = self.store.maybe_stored([url for url, _ in wanted])
+        for url, published in wanted:
             self.progress_total += 1
-            yield self._known(url) or self._request(url, published_hint=entry.date)
+            yield self._known(url, candidates) or self._request(url, published_hint=published)
 
     def sitemap_failed(self, failure: Failure) -> None:
         outcome = describe_failure(failure)

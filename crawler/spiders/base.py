@@ -14,7 +14,12 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from config import Config
-from crawler.configure import CONFIG_OBJECT_SETTING, apply_config, describe_settings
+from crawler.configure import (
+    CONFIG_OBJECT_SETTING,
+    apply_config,
+    describe_settings,
+    routine_level,
+)
 from crawler.items import FetchedPage
 from crawler.responses import describe_failure, page_kind
 from store import Store
@@ -35,6 +40,7 @@ class ArticleSpider(scrapy.Spider):
     store: Store
     max_fetch_attempts: int
     requested: set[str]  # links asked for in this crawl
+    routine: int  # log level of routine lines: INFO by hand, DEBUG in the daemon
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -49,7 +55,8 @@ class ArticleSpider(scrapy.Spider):
         spider.requested = set()
         spider.max_fetch_attempts = crawler.settings.getint("OISWATCH_MAX_FETCH_ATTEMPTS", 3)
         crawler.signals.connect(spider._close_store, signal=signals.spider_closed)
-        logger.info("crawl settings: %s", describe_settings(crawler.settings))
+        spider.routine = routine_level(crawler.settings)
+        logger.log(spider.routine, "crawl settings: %s", describe_settings(crawler.settings))
         return spider
 
     def _close_store(self) -> None:

@@ -30,6 +30,26 @@ def _header(response: Response, name: str) -> str | None:
 
 class FeedsSpider(ArticleSpider):
     name = "feeds"
+    # Feed name -> (url, ETag, Last-Modified) of the feeds read in full in this crawl.
+    validators: dict[str, tuple[str, str | None, str | None]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators = {}
+
+    def closed(self, reason: str) -> None:
+        # A 304 next time would hide the entries of a crawl cut short, so the validators
+        # are saved only once every article request has been dealt with.
+        if reason != "finished":
+            if self.validators:
+                logger.info(
+                    "crawl %s: feeds will be read in full next time (%s)",
+                    reason,
+                    ", ".join(sorted(self.validators)),
+                )
+            return
+        for name, (url, etag, last_modified) in self.validators.items():
+            self.store.save_validators(name, url, etag, last_modified)
 
     async def start(self) -> AsyncIterator[Any]:
         feeds = [f for f in self.config.feeds if f.enabled]
@@ -70,7 +90,7 @@ class FeedsSpider(ArticleSpider):
         stats = self.crawler.stats
         assert stats is not None
         if response.status == 304:
-            logger.info("feed %s: not modified", feed.name)
+            logger.log(self.routine, "feed %s: not modified", feed.name)
             self.store.record_feed_poll(feed.name, str(feed.url), status="304", ok=True)
             stats.inc_value("oiswatch/feeds/not_modified")
             return
@@ -101,12 +121,14 @@ class FeedsSpider(ArticleSpider):
             status=str(response.status),
             ok=True,
             error=parsed.bozo_error if parsed.bozo else None,
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
             entries=len(parsed.entries),
         )
+        etag, last_modified = _header(response, "ETag"), _header(response, "Last-Modified")
+        if etag or last_modified:
+            self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
+        linked = [entry for entry in parsed.entries if entry.link is not None]
         for entry in parsed.entries:
             if entry.link is None:
                 logger.info(
@@ -115,8 +137,14 @@ class FeedsSpider(ArticleSpider):
                     entry.title or entry.entry_id,
                 )
                 stats.inc_value("oiswatch/feeds/entries_without_link")
-                continue
-            if not self.store.needs_fetch(entry.link, entry.entry_id, self.max_fetch_attempts):
+        # One query for the whole feed rather than one per entry.
+        wanted = self.store.needing_fetch(
+            [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
+            self.max_fetch_attempts,
+        )
+        for entry, fetch in zip(linked, wanted, strict=True):
+            assert entry.link is not None
+            if not fetch:
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
             request = self.article_request(

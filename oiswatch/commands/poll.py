@@ -10,6 +10,7 @@ from oiswatch.service import (
     EXIT_LOCKED,
     add_logging_arguments,
     build_cycle,
+    check_classifier_rules,
     configure_logging,
     exit_now_if_stuck,
     keep_alive,
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
     config = load(args)
+    check_classifier_rules(config)
     configure_logging(config, args)
     reactor.install()
     store = open_store(config)

@@ -9,6 +9,7 @@ from oiswatch.service import (
     EXIT_LOCKED,
     add_logging_arguments,
     build_cycle,
+    check_classifier_rules,
     configure_logging,
     exit_now_if_stuck,
     open_store,
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
     config = load(args)
+    check_classifier_rules(config)
     configure_logging(config, args)
     reactor.install()  # before anything else touches Twisted
     store = open_store(config)
