@@ -69,7 +69,9 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFai
         after = f" after {timeout:g} s" if timeout else ""
         return FetchFailure("failed", f"timeout{after}")
     if isinstance(exc, CannotResolveHostError | neterror.DNSLookupError):
-        return FetchFailure("failed", f"DNS lookup failed: {exc}")
+        # Twisted's own message already says "DNS lookup failed: ..."; don't say it twice.
+        detail = str(exc).removeprefix("DNS lookup failed:").strip()
+        return FetchFailure("failed", f"DNS lookup failed: {detail}")
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download past DOWNLOAD_MAXSIZE; the message gives the sizes.
         return FetchFailure("failed", f"too large: {exc}")
