@@ -71,3 +71,12 @@ def test_a_bad_config_names_the_key(tmp_path: Path) -> None:
     result = oiswatch("check-config", env={"OISWATCH_CONFIG": str(config)})
     assert result.returncode == 2
     assert "schedule.poll_minutes" in result.stderr and str(config) in result.stderr
+
+
+def test_check_config_also_checks_the_classifier_rules_file(tmp_path: Path) -> None:
+    (tmp_path / "rules.toml").write_text("[settings]\nthreshold = 'high'\n")
+    config = tmp_path / "c.toml"
+    config.write_text('[classifier]\nrules = "rules.toml"\n')
+    result = oiswatch("check-config", "--config", str(config))
+    assert result.returncode == 2
+    assert "rules.toml" in result.stderr and "threshold" in result.stderr

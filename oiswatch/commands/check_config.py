@@ -14,12 +14,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from oiswatch.service import check_classifier_rules
+
     config = load(args)
+    check_classifier_rules(config)
     alerts = config.alerts
     destinations = (1 if alerts.email else 0) + len(alerts.webhooks) + len(alerts.apprise)
     print(f"{config.source}: OK")
     print(f"  storage: {config.storage.url}")
     print(f"  feeds: {len(config.feeds)} ({sum(f.enabled for f in config.feeds)} enabled)")
     print(f"  alert destinations: {destinations}")
+    print(f"  classifier rules: {config.classifier.rules or '(bundled config/classifier.toml)'}")
     print(f"  region: {', '.join(config.classifier.region) or '(everywhere)'}")
     return 0
