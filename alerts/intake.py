@@ -18,7 +18,7 @@ from alerts.destinations import destinations
 from alerts.matching import match
 from alerts.records import Alert, ArticleRef
 from config.model import AlertsConfig, Config
-from store.db import utcnow
+from store import utcnow
 from store.schema import alerts as alerts_table
 
 log = logging.getLogger("oiswatch.alerts")

@@ -1,5 +1,7 @@
 """Persistence: the schema (``store.schema``) and the store's reads and writes (``store.db``)."""
 
-from store.db import FeedState, Store, StoreError, utcnow
+from store.db import Store
+from store.engine import StoreError, utcnow
+from store.feeds import FeedState
 
 __all__ = ["FeedState", "Store", "StoreError", "utcnow"]

@@ -9,29 +9,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     bindparam,
-    create_engine,
-    event,
     func,
     or_,
     select,
     update,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from crawler.items import Article
+from store.engine import StoreError, make_engine, strip_nul, utcnow
+from store.feeds import FeedRecords
 from store.links import maybe_stored, needing_fetch
 from store.migrate import upgrade
-from store.schema import article_sources, articles, feeds
+from store.schema import article_sources, articles
 
 # Statements of the per-article write path, built once: SQLAlchemy then reuses their
 # compiled form, where building a statement per call cost more than running it.
@@ -51,57 +46,7 @@ _SOURCE_EXISTS = select(article_sources.c.feed).where(
 _INSERT_SOURCE = article_sources.insert()
 
 
-class StoreError(RuntimeError):
-    """The store cannot be opened or used."""
-
-
-@dataclass(frozen=True)
-class FeedState:
-    name: str
-    url: str
-    etag: str | None
-    last_modified: str | None
-    last_polled_at: datetime | None
-    last_success_at: datetime | None
-    last_status: str | None
-    last_error: str | None
-    consecutive_failures: int
-    entries_seen: int
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _clean(value: Any) -> Any:
-    """Drop NUL characters: PostgreSQL text cannot hold them, and broken pages contain them."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-def make_engine(url: str) -> Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(f"[storage] url: not a database URL: {url!r} ({exc})") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            # WAL lets `oiswatch status` read while the daemon writes.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-class Store:
+class Store(FeedRecords):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -117,70 +62,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    # -- feeds ---------------------------------------------------------------------------
-
-    def feed_state(self, name: str) -> FeedState | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
-        return FeedState(**row) if row else None
-
-    def all_feed_states(self) -> list[FeedState]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(feeds).order_by(feeds.c.name)).mappings().all()
-        return [FeedState(**r) for r in rows]
-
-    def record_feed_poll(
-        self,
-        name: str,
-        url: str,
-        *,
-        status: str,
-        ok: bool,
-        error: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        entries: int = 0,
-        now: datetime | None = None,
-    ) -> None:
-        """Record one poll of a feed. A fetch that read the feed (not a 304) replaces its
-        validators with `etag` / `last_modified`: pass None until its entries are fetched."""
-        now = now or utcnow()
-        with self.begin() as conn:
-            state = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
-            values: dict[str, Any] = {
-                "url": url,
-                "last_polled_at": now,
-                "last_status": status,
-                "last_error": error,
-            }
-            if ok:
-                values.update(last_success_at=now, consecutive_failures=0)
-                if status != "304":
-                    values.update(etag=etag, last_modified=last_modified)
-            if state is None:
-                values.setdefault("consecutive_failures", 0 if ok else 1)
-                conn.execute(feeds.insert().values(name=name, entries_seen=entries, **values))
-            else:
-                if not ok:
-                    values["consecutive_failures"] = state["consecutive_failures"] + 1
-                values["entries_seen"] = state["entries_seen"] + entries
-                conn.execute(update(feeds).where(feeds.c.name == name).values(**values))
-
-    def save_validators(
-        self, name: str, url: str, etag: str | None, last_modified: str | None
-    ) -> None:
-        """Keep a feed's ETag / Last-Modified for the next poll's conditional GET.
-
-        Called only once every entry of the response they came with has been dealt with: a
-        crawl that dies before that must read the feed in full next time.
-        """
-        with self.begin() as conn:
-            conn.execute(
-                update(feeds)
-                .where(feeds.c.name == name, feeds.c.url == url)
-                .values(etag=etag, last_modified=last_modified)
-            )
 
     # -- articles ------------------------------------------------------------------------
 
@@ -259,7 +140,7 @@ class Store:
                 return  # never overwrite an article we already have
             values = {
                 "fetch_status": status,
-                "fetch_error": _clean(error[:2000]),
+                "fetch_error": strip_nul(error[:2000]),
                 "http_status": http_status,
                 "fetched_at": now,
             }
@@ -337,7 +218,7 @@ class Store:
             "fetch_error": None,
             "http_status": article.http_status,
         }
-        values = {key: _clean(value) for key, value in values.items()}
+        values = {key: strip_nul(value) for key, value in values.items()}
         if verdict is not None:
             values.update(
                 classified_at=now,
