@@ -128,7 +128,10 @@ def parse_datetime(value: str | None) -> datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # a year-1 or year-9999 placeholder with an offset
+        return None
 
 
 def _plausible(moment: datetime | None) -> datetime | None:

@@ -117,6 +117,16 @@ def test_placeholder_dates_are_ignored() -> None:
     assert got is not None and got.published == datetime(2024, 4, 4, tzinfo=UTC)
 
 
+def test_placeholder_date_with_an_offset_does_not_lose_the_article() -> None:
+    # Year 1 east of UTC falls before datetime.min once converted to UTC.
+    head = (
+        '<meta property="article:published_time" content="0001-01-01T00:00:00+01:00">'
+        '<meta name="pubdate" content="2024-04-04">'
+    )
+    got = extract_article(page(head), "https://kc.example.com/a")
+    assert got is not None and got.published == datetime(2024, 4, 4, tzinfo=UTC)
+
+
 def test_latin1_bytes_decoded_with_the_given_encoding() -> None:
     body = BODY + "<p>Le policier a témoigné au café près de la Place Saint-Étienne.</p>"
     raw = page(body=body).replace("charset='utf-8'", "").encode("latin-1")
@@ -170,6 +180,7 @@ def test_broken_but_readable_html_still_extracts() -> None:
         ("Tue, 07 May 2024 21:15:00 GMT", datetime(2024, 5, 7, 21, 15, tzinfo=UTC)),
         ("2024-05-07", datetime(2024, 5, 7, tzinfo=UTC)),
         ("yesterday", None),
+        ("9999-12-31T23:00:00-05:00", None),  # past datetime.max in UTC
         ("", None),
     ],
 )
