@@ -42,7 +42,12 @@ def parse_w3c_datetime(value: str | None) -> datetime | None:
             moment = datetime.combine(date.fromisoformat(value[:10]), time())
         except ValueError:
             return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # a year-1 or year-9999 placeholder with an offset
+        return None
 
 
 def _local(tag: object) -> str:

@@ -89,6 +89,19 @@ def test_sitemaps_index_urlset_news_and_garbage() -> None:
     assert parse_sitemap(b"\x00\xff").kind is None
 
 
+def test_a_placeholder_date_costs_only_its_date_not_the_sitemap() -> None:
+    # Year 1 east of UTC falls before datetime.min once converted to UTC.
+    sitemap = parse_sitemap(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://x.org/a</loc><lastmod>0001-01-01T00:00:00+01:00</lastmod></url>"
+        b"<url><loc>https://x.org/b</loc><lastmod>2025-03-01</lastmod></url></urlset>"
+    )
+    assert [(e.loc, e.date) for e in sitemap.entries] == [
+        ("https://x.org/a", None),
+        ("https://x.org/b", datetime(2025, 3, 1, tzinfo=UTC)),
+    ]
+
+
 def test_backfill_arguments(tmp_path) -> None:
     listing = tmp_path / "urls.txt"
     listing.write_text("# archive\n\nhttps://x.org/a?fbclid=1\nhttps://x.org/a\nhttps://x.org/b\n")
