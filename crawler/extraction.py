@@ -13,8 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -24,6 +23,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from crawler.dates import parse_datetime
 from crawler.urls import clean_url, same_site
 
 
@@ -97,41 +97,6 @@ def _decode(html: bytes, encoding: str | None) -> bytes | str:
     except LookupError:
         return html
     return html.decode(encoding, errors="replace")
-
-
-def _rfc2822(value: str) -> datetime | None:
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _day(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 or RFC 2822 timestamp as an aware UTC datetime; naive ones are taken as UTC."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = _rfc2822(value) or _day(value[:10])
-        if moment is None:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # a year-1 or year-9999 placeholder with an offset
-        return None
 
 
 def _plausible(moment: datetime | None) -> datetime | None:

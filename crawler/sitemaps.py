@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from lxml import etree
+
+from crawler.dates import parse_datetime
 
 # Never resolve entities or fetch DTDs: a sitemap is untrusted input.
 _PARSER_OPTIONS = {
@@ -30,26 +32,6 @@ class Sitemap:
     entries: tuple[SitemapEntry, ...]
 
 
-def parse_w3c_datetime(value: str | None) -> datetime | None:
-    """A sitemap date ("2025-02-27", "2025-02-27T09:15:00+01:00", "...Z") as aware UTC."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = datetime.combine(date.fromisoformat(value[:10]), time())
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:  # a year-1 or year-9999 placeholder with an offset
-        return None
-
-
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -72,7 +54,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
                 fields.setdefault(name, child.text.strip())
         loc = fields.get("loc", "")
         if loc.startswith(("http://", "https://")):
-            when = parse_w3c_datetime(fields.get("publication_date")) or parse_w3c_datetime(
+            # parse_datetime reads W3C datetimes ("2025-02-27", "...T09:15:00+01:00", "...Z").
+            when = parse_datetime(fields.get("publication_date")) or parse_datetime(
                 fields.get("lastmod")
             )
             entries.append(SitemapEntry(loc, when))
