@@ -136,6 +136,12 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _processes(executor: Executor | None) -> dict[int, Any]:
+    # A shut-down ProcessPoolExecutor sets _processes to None: a second page timing out
+    # together with the first finds its pool already killed and rebuilt.
+    return getattr(executor, "_processes", None) or {}
+
+
 class PageTimeout(Exception):
     """A page took longer than the pool's timeout; its worker was killed."""
 
@@ -180,8 +186,7 @@ class PagePool:
         return executor
 
     def worker_pids(self) -> list[int]:
-        processes = getattr(self._executor, "_processes", None) or {}
-        return sorted(processes)
+        return sorted(_processes(self._executor))
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` in a worker. Raises BrokenProcessPool if the worker died, and
@@ -233,7 +238,7 @@ class PagePool:
 
     def _kill(self, executor: Executor) -> None:
         # The executor cannot cancel a running task: end its processes, then rebuild.
-        for process in list(getattr(executor, "_processes", {}).values()):
+        for process in list(_processes(executor).values()):
             with contextlib.suppress(OSError):
                 process.kill()
         self._rebuild(executor)

@@ -168,3 +168,19 @@ def test_a_page_that_never_finishes_is_timed_out_and_the_pool_recovers() -> None
         assert asyncio.run(scenario()).extracted is not None
     finally:
         pool.close()
+
+
+def test_two_pages_timing_out_together_both_come_back_as_timeouts() -> None:
+    pool = PagePool(2, timeout=0.5)
+    try:
+
+        async def scenario() -> list[BaseException | None]:
+            hung = [pool.call(signal.pause), pool.call(signal.pause)]
+            return await asyncio.gather(*hung, return_exceptions=True)
+
+        results = asyncio.run(scenario())
+        # The second timeout finds its pool already killed and rebuilt by the first.
+        assert [type(r) for r in results] == [PageTimeout, PageTimeout]
+        assert pool.rebuilds == 1
+    finally:
+        pool.close()
