@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -21,9 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from store.lock import LockLost
+
+logger = logging.getLogger(__name__)
 
 LEADER_LOCK_NAME = "oiswatch:scheduler"
 # Seconds of silence before PostgreSQL drops a vanished leader's session (idle + n*interval).
@@ -101,11 +105,20 @@ class AdvisoryLeaderLock:
         return self._conn
 
     def try_acquire(self) -> bool:
-        """Take the lock if it is free; never waits."""
+        """Take the lock if it is free; never waits.
+
+        An unreachable database means "not now": a standby stands by through a database
+        restart or failover and retries, rather than the error ending ``oiswatch run``.
+        """
         if self.held:
             return True
-        conn = self._connection()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
+        try:
+            conn = self._connection()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
+        except DBAPIError as exc:
+            logger.warning("scheduler lock: cannot reach the database, will retry: %s", exc.orig)
+            self._drop_connection()
+            return False
         self.held = bool(got)
         if not self.held:
             # Standbys need not keep a session open between attempts.
@@ -145,17 +158,21 @@ class AdvisoryLeaderLock:
         return {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}
 
     def leader(self) -> LeaderInfo | None:
-        """Who holds the lock now, from pg_stat_activity; None if nobody."""
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT a.application_name, host(a.client_addr), a.backend_start"
-                    " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                    " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi"
-                    " AND l.objid = :lo AND l.objsubid = 1"
-                ),
-                self._split(),
-            ).first()
+        """Who holds the lock now, from pg_stat_activity; None if nobody (or unknown: the
+        database cannot be reached, which ``try_acquire`` has logged)."""
+        try:
+            with self._engine.connect() as conn:
+                row = conn.execute(
+                    text(
+                        "SELECT a.application_name, host(a.client_addr), a.backend_start"
+                        " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :hi"
+                        " AND l.objid = :lo AND l.objsubid = 1"
+                    ),
+                    self._split(),
+                ).first()
+        except DBAPIError:
+            return None
         if row is None:
             return None
         started = row[2].astimezone(UTC) if row[2] is not None else None
