@@ -6,7 +6,7 @@ without importing trafilatura.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 
@@ -43,3 +43,12 @@ def parse_datetime(value: str | None) -> datetime | None:
         return moment.astimezone(UTC)
     except OverflowError:  # a year-1 or year-9999 placeholder with an offset
         return None
+
+
+def in_date_range(when: datetime | None, since: date | None, until: date | None) -> bool:
+    """Whether `when` falls on a UTC day from `since` to `until` (either may be open);
+    an unknown time is kept, since a backfill must not drop what it cannot date."""
+    if when is None:
+        return True
+    day = when.astimezone(UTC).date()
+    return not (since and day < since) and not (until and day > until)

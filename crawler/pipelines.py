@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 import alerts
 from config import Config, ConfigError, resolve_path
 from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
+from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
 from crawler.items import Article, FetchedPage
 from crawler.spiders.base import count
@@ -54,14 +55,6 @@ def rules_path(config: Config) -> str | None:
     except RulesError as exc:
         raise ConfigError(f"{where}[classifier] rules: {exc}") from None
     return str(path)
-
-
-def in_range(page: FetchedPage, published: datetime | None) -> bool:
-    """Whether a backfilled article falls in since..until; unknown dates are kept."""
-    if published is None:
-        return True
-    day = published.astimezone(UTC).date()
-    return not (page.since and day < page.since) and not (page.until and day > page.until)
 
 
 def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
@@ -154,7 +147,7 @@ class ProcessPipeline:
             # The text is kept unclassified rather than lost; the log says why.
             logger.error("%s: %s", item.url, result.error)
         article = to_article(item, result, datetime.now(UTC))
-        if not in_range(item, article.published):
+        if not in_date_range(article.published, item.since, item.until):
             count(self.crawler, "out_of_range")
             raise OutsideDateRange(f"{item.url}: published {article.published:%Y-%m-%d}")
         return article

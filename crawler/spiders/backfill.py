@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from crawler.dates import in_date_range
 from crawler.exceptions import BadArgument
 from crawler.exporters import EXPORTERS
 from crawler.items import EXPORT_FIELDS
@@ -178,13 +179,6 @@ class BackfillSpider(ArticleSpider):
             for url in batch:
                 yield self._known(url, candidates) or self._request(url)
 
-    def _in_range(self, when: Any) -> bool:
-        if when is None:
-            return True
-        day = when.astimezone(UTC).date()
-        since, until = self.args.since, self.args.until
-        return not (since and day < since) and not (until and day > until)
-
     def parse_sitemap(self, response: Response) -> Any:
         body = response.body
         if body[:2] == b"\x1f\x8b":
@@ -196,13 +190,17 @@ class BackfillSpider(ArticleSpider):
         if sitemap.kind == "sitemapindex":
             for entry in sitemap.entries:
                 # A sitemap last changed before `since` lists nothing newer than that.
-                since = self.args.since
-                if entry.date is None or since is None or entry.date.date() >= since:
+                if in_date_range(entry.date, self.args.since, None):
                     yield response.follow(
                         entry.loc, callback=self.parse_sitemap, errback=self.sitemap_failed
                     )
             return
-        wanted = [(clean_url(e.loc), e.date) for e in sitemap.entries if self._in_range(e.date)]
+        since, until = self.args.since, self.args.until
+        wanted = [
+            (clean_url(e.loc), e.date)
+            for e in sitemap.entries
+            if in_date_range(e.date, since, until)
+        ]
         candidates = self.store.maybe_stored([url for url, _ in wanted])
         for url, published in wanted:
             self.progress_total += 1
