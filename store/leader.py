@@ -188,7 +188,6 @@ class AdvisoryLeaderLock:
     def release(self) -> None:
         """Give the lock up; closing the session frees it even if the unlock fails."""
         if self.held and self._conn is not None:
-            # Closing the session below frees the lock even if this fails.
             with contextlib.suppress(Exception):
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
         self.held = False

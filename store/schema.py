@@ -77,7 +77,9 @@ articles = Table(
     Column("content_hash", String(64)),
     Column("discovered_at", UTCDateTime, nullable=False),
     Column("fetched_at", UTCDateTime),
-    # pending | ok | skipped | failed: skipped is final (not HTML), failed is retried.
+    # ok | duplicate | skipped | failed (pending only as the default): skipped is final
+    # (not HTML, no article text, robots.txt), failed is retried, duplicate is a second
+    # link to a stored article.
     Column("fetch_status", String(16), nullable=False, default="pending"),
     Column("fetch_error", Text),
     Column("http_status", Integer),
