@@ -1,4 +1,6 @@
-"""The store: one SQLAlchemy engine and the reads and writes the crawl needs.
+"""The store: one SQLAlchemy engine and the article writes the crawl needs.
+
+Its article reads are in ``store.reads`` and its feed records in ``store.feeds``, mixed in.
 
 Each public method is one short transaction, so a crash mid-crawl loses only what was
 in flight and leaves nothing half-written.
@@ -15,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     bindparam,
-    func,
     or_,
     select,
     update,
@@ -24,8 +25,8 @@ from sqlalchemy import (
 from crawler.items import Article
 from store.engine import StoreError, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
-from store.links import maybe_stored, needing_fetch
 from store.migrate import upgrade
+from store.reads import ArticleReads
 from store.schema import article_sources, articles
 
 # Statements of the per-article write path, built once: SQLAlchemy then reuses their
@@ -46,7 +47,7 @@ _SOURCE_EXISTS = select(article_sources.c.feed).where(
 _INSERT_SOURCE = article_sources.insert()
 
 
-class Store(FeedRecords):
+class Store(FeedRecords, ArticleReads):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -63,49 +64,7 @@ class Store(FeedRecords):
     def close(self) -> None:
         self.engine.dispose()
 
-    # -- articles ------------------------------------------------------------------------
-
-    def needs_fetch(self, url: str, entry_id: str | None, max_attempts: int) -> bool:
-        """Whether a link should be fetched: never stored, or failed fewer than max times."""
-        return self.needing_fetch([(url, entry_id)], max_attempts)[0]
-
-    def needing_fetch(self, links: list[tuple[str, str | None]], max_attempts: int) -> list[bool]:
-        """``needs_fetch`` for each (url, entry_id) of a batch, in one or two queries."""
-        if not links:
-            return []
-        with self.engine.connect() as conn:
-            return needing_fetch(conn, links, max_attempts)
-
-    def maybe_stored(self, urls: list[str]) -> set[str]:
-        """Those of `urls` for which ``stored_article`` may find something; the others
-        certainly lead to no stored article."""
-        if not urls:
-            return set()
-        with self.engine.connect() as conn:
-            return maybe_stored(conn, urls)
-
-    def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
-        """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
-
-        A feed answering 304 is not re-read, so its failed entries are retried from here.
-        """
-        query = (
-            select(
-                articles.c.url,
-                articles.c.feed,
-                articles.c.outlet,
-                articles.c.entry_id,
-                articles.c.title,
-            )
-            .where(
-                articles.c.fetch_status == "failed",
-                articles.c.attempts < max_attempts,
-                articles.c.feed.is_not(None),
-            )
-            .order_by(articles.c.discovered_at)
-        )
-        with self.engine.connect() as conn:
-            return [dict(row) for row in conn.execute(query).mappings()]
+    # -- article writes ------------------------------------------------------------------
 
     def record_source(
         self, conn: Connection, article_id: int, feed: str | None, *, new: bool = False
@@ -274,59 +233,11 @@ class Store(FeedRecords):
             conn.execute(update(articles).where(articles.c.id == own_id).values(**values))
         self.record_source(conn, original_id, article.feed)
 
-    def stored_article(self, url: str) -> Article | None:
-        """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
-        with self.engine.connect() as conn:
-            own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
-            row = own if own is not None and own["fetch_status"] == "ok" else None
-            if row is None:
-                canonical = own["canonical_url"] if own is not None else None
-                wanted = [articles.c.canonical_url == url]
-                if canonical:
-                    wanted.append(articles.c.canonical_url == canonical)
-                # The status is checked here, not in SQL: given both, SQLite may scan the
-                # status index (nearly every row is "ok") instead of the canonical one.
-                query = select(articles).where(or_(*wanted)).order_by(articles.c.id)
-                rows = conn.execute(query).mappings()
-                row = next((r for r in rows if r["fetch_status"] == "ok"), None)
-        if row is None:
-            return None
-        verdict = None
-        if row["verdict"]:
-            from classifier import Verdict  # the store reads verdicts; it does not need rules
-
-            verdict = Verdict.from_dict(json.loads(row["verdict"]))
-        return Article(
-            url=row["url"],
-            canonical_url=row["canonical_url"] or row["url"],
-            title=row["title"],
-            outlet=row["outlet"],
-            published=row["published"],
-            feed=row["feed"],
-            entry_id=row["entry_id"],
-            author=row["author"],
-            language=row["language"],
-            text=row["text"] or "",
-            content_hash=row["content_hash"] or "",
-            fetched_at=row["fetched_at"],
-            http_status=row["http_status"],
-            verdict=verdict,
-            alert=False,
-            article_id=row["id"],
-        )
-
-    def article_counts(self, since: datetime | None = None) -> dict[str, int]:
-        query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)
-        if since is not None:
-            query = query.where(articles.c.discovered_at >= since)
-        with self.engine.connect() as conn:
-            return {status: n for status, n in conn.execute(query).all()}
-
 
 def _original(rows: Any, canonical_url: str, url: str) -> int | None:
     """The first stored article among `rows` with that canonical URL under another link.
 
-    Filtered here rather than in SQL for the reason given in ``stored_article``.
+    Filtered here rather than in SQL for the reason given in ``ArticleReads.stored_article``.
     """
     ids = [
         row.id

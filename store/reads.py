@@ -1,0 +1,109 @@
+"""The articles' reads of ``Store``: what to fetch, what is stored, how many of each."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+
+from crawler.items import Article
+from store.links import maybe_stored, needing_fetch
+from store.schema import articles
+
+
+class ArticleReads:
+    """Article reads of ``Store`` (mixed in; needs ``engine``). Each is one short read."""
+
+    engine: Engine
+
+    def needs_fetch(self, url: str, entry_id: str | None, max_attempts: int) -> bool:
+        """Whether a link should be fetched: never stored, or failed fewer than max times."""
+        return self.needing_fetch([(url, entry_id)], max_attempts)[0]
+
+    def needing_fetch(self, links: list[tuple[str, str | None]], max_attempts: int) -> list[bool]:
+        """``needs_fetch`` for each (url, entry_id) of a batch, in one or two queries."""
+        if not links:
+            return []
+        with self.engine.connect() as conn:
+            return needing_fetch(conn, links, max_attempts)
+
+    def maybe_stored(self, urls: list[str]) -> set[str]:
+        """Those of `urls` for which ``stored_article`` may find something; the others
+        certainly lead to no stored article."""
+        if not urls:
+            return set()
+        with self.engine.connect() as conn:
+            return maybe_stored(conn, urls)
+
+    def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
+        """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
+
+        A feed answering 304 is not re-read, so its failed entries are retried from here.
+        """
+        query = (
+            select(
+                articles.c.url,
+                articles.c.feed,
+                articles.c.outlet,
+                articles.c.entry_id,
+                articles.c.title,
+            )
+            .where(
+                articles.c.fetch_status == "failed",
+                articles.c.attempts < max_attempts,
+                articles.c.feed.is_not(None),
+            )
+            .order_by(articles.c.discovered_at)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def stored_article(self, url: str) -> Article | None:
+        """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
+        with self.engine.connect() as conn:
+            own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
+            row = own if own is not None and own["fetch_status"] == "ok" else None
+            if row is None:
+                canonical = own["canonical_url"] if own is not None else None
+                wanted = [articles.c.canonical_url == url]
+                if canonical:
+                    wanted.append(articles.c.canonical_url == canonical)
+                # The status is checked here, not in SQL: given both, SQLite may scan the
+                # status index (nearly every row is "ok") instead of the canonical one.
+                query = select(articles).where(or_(*wanted)).order_by(articles.c.id)
+                rows = conn.execute(query).mappings()
+                row = next((r for r in rows if r["fetch_status"] == "ok"), None)
+        if row is None:
+            return None
+        verdict = None
+        if row["verdict"]:
+            from classifier import Verdict  # the store reads verdicts; it does not need rules
+
+            verdict = Verdict.from_dict(json.loads(row["verdict"]))
+        return Article(
+            url=row["url"],
+            canonical_url=row["canonical_url"] or row["url"],
+            title=row["title"],
+            outlet=row["outlet"],
+            published=row["published"],
+            feed=row["feed"],
+            entry_id=row["entry_id"],
+            author=row["author"],
+            language=row["language"],
+            text=row["text"] or "",
+            content_hash=row["content_hash"] or "",
+            fetched_at=row["fetched_at"],
+            http_status=row["http_status"],
+            verdict=verdict,
+            alert=False,
+            article_id=row["id"],
+        )
+
+    def article_counts(self, since: datetime | None = None) -> dict[str, int]:
+        query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)
+        if since is not None:
+            query = query.where(articles.c.discovered_at >= since)
+        with self.engine.connect() as conn:
+            return {status: n for status, n in conn.execute(query).all()}
