@@ -124,18 +124,5 @@ HANDED_KEEP_SECONDS = 7 * 24 * 3600
 
 
 def _failed_attempts(spider: Any, url: str) -> int:
-    """How many failed fetches the store records for ``url``; 0 if none or not failed."""
     store = getattr(spider, "store", None)
-    if store is None:
-        return 0
-    from sqlalchemy import select
-
-    from store.schema import articles
-
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(articles.c.fetch_status, articles.c.attempts).where(articles.c.url == url)
-        ).first()
-    if row is None or row.fetch_status != "failed":
-        return 0
-    return int(row.attempts or 1)
+    return store.failed_attempts(url) if store is not None else 0

@@ -37,6 +37,15 @@ class ArticleReads:
         with self.engine.connect() as conn:
             return maybe_stored(conn, urls)
 
+    def failed_attempts(self, url: str) -> int:
+        """How many failed fetches are recorded for ``url``; 0 if none or not failed."""
+        query = select(articles.c.fetch_status, articles.c.attempts).where(articles.c.url == url)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.fetch_status != "failed":
+            return 0
+        return int(row.attempts or 1)
+
     def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
         """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
 
