@@ -28,9 +28,9 @@ class Article:
     verdict: Any = None
     # Whether the article may raise alerts (a backfill sends none unless asked).
     alert: bool = True
-    # Set by the store stage: the article's row id, and whether it was a duplicate.
+    # Set by the store stage (or when read back from the store): the article's row id.
+    # A duplicate never gets this far: the store stage drops it.
     article_id: int | None = field(default=None, compare=False)
-    duplicate_of: int | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         # Without the text: a repr ends up in logs and tracebacks.
