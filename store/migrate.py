@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST_REVISION = "0001"
-# pg_advisory_lock key: "oiswatch:migrate" (any constant distinct from the leader's).
+# pg_advisory_lock key: the bytes of "oiswatch" (any constant distinct from the leader's,
+# which is a hash of "oiswatch:scheduler").
 MIGRATE_LOCK_KEY = 0x6F69737761746368
 
 
