@@ -1,7 +1,7 @@
 """Scrapy settings of the oiswatch crawl.
 
 Values that an operator tunes live in the configuration file ([crawl] section) and are
-applied on top of these by ``crawler.configure`` at "project" priority, so ``-s NAME=VALUE``
+applied on top of these by ``crawler.configure`` at "spider" priority, so ``-s NAME=VALUE``
 on the command line still wins.
 """
 
