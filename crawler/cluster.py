@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import sleep
@@ -126,6 +127,8 @@ class RedisStartMixin(RedisMixin):
 
     # Seconds between looks at an empty queue: the latency a new link can wait.
     redis_poll_seconds: float = 0.2
+    # Seconds between attempts while Redis cannot be reached (restarting, failing over).
+    redis_retry_seconds: float = 2.0
     max_idle_time = 0
     _start_done = False
 
@@ -148,15 +151,23 @@ class RedisStartMixin(RedisMixin):
         idle_since = time.monotonic()
         try:
             while True:
-                if self._busy():
-                    idle_since = time.monotonic()
-                    await sleep(self.redis_poll_seconds)
+                try:
+                    if self._busy():
+                        idle_since = time.monotonic()
+                        await sleep(self.redis_poll_seconds)
+                        continue
+                    requests = list(self.next_requests())
+                except RedisError as exc:
+                    # An error ending start() would close the spider as "finished" and the
+                    # worker would exit 0, never restarted; the links wait in Redis, so wait.
+                    self.logger.warning(
+                        "cannot read Redis (%s); retrying in %g s", exc, self.redis_retry_seconds
+                    )
+                    await sleep(self.redis_retry_seconds)
                     continue
-                found = 0
-                for request in self.next_requests():
-                    found += 1
+                for request in requests:
                     yield request
-                if found:
+                if requests:
                     idle_since = time.monotonic()
                     continue
                 if self.max_idle_time and time.monotonic() - idle_since >= self.max_idle_time:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -10,12 +11,21 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 import redis as redis_lib
+import scrapy
 from conftest import REPO
+from scrapy.settings import Settings
 
-from crawler.cluster import START_KEY, ArticleLink, frontier_size, push_articles
+from crawler.cluster import (
+    START_KEY,
+    ArticleLink,
+    RedisStartMixin,
+    frontier_size,
+    push_articles,
+)
 
 PAGES = 30
 
@@ -150,3 +160,37 @@ def test_leader_hands_a_link_off_once_and_again_only_when_its_worker_died(
     queued = [ArticleLink.from_json(d) for d in client.lrange(START_KEY, 0, -1)]
     assert [link.refetch for link in queued] == [False, True]
     assert stats.get_value("oiswatch/cluster/still_queued") == 1
+
+
+def test_a_worker_waits_out_a_redis_outage_instead_of_finishing() -> None:
+    class RestartingRedis:
+        """Refuses the first two reads, as a Redis server does while it restarts."""
+
+        reads = 0
+
+        def llen(self, key: str) -> int:
+            self.reads += 1
+            if self.reads <= 2:
+                raise redis_lib.exceptions.ConnectionError("Connection refused")
+            return 0
+
+    class Worker(RedisStartMixin, scrapy.Spider):
+        name = "restarting-redis"
+        redis_poll_seconds = 0
+        redis_retry_seconds = 0
+
+    link = scrapy.Request("http://127.0.0.1:9/a")
+    worker = Worker()
+    worker.crawler = SimpleNamespace(  # type: ignore[assignment]
+        engine=SimpleNamespace(needs_backout=lambda: False), settings=Settings()
+    )
+    worker.server = RestartingRedis()
+    worker.redis_batch_size = 16
+    worker.next_requests = lambda: iter([link])  # type: ignore[method-assign]
+
+    async def first_request() -> scrapy.Request:
+        # Before: the error ended start(), and the worker exited as "finished".
+        return await anext(worker.start())
+
+    assert asyncio.run(first_request()) is link
+    assert worker.server.reads == 3
