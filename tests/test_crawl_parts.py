@@ -114,6 +114,10 @@ def test_backfill_arguments(tmp_path) -> None:
     listing.write_text("https://x.org/a\nnot a url\n")
     with pytest.raises(BadArgument, match="line 2"):
         parse_arguments(urls=str(listing))
+    # PostgreSQL refuses an outlet longer than its column, so every article would fail.
+    with pytest.raises(BadArgument, match="-a outlet: longer than 200 characters"):
+        parse_arguments(sitemap="https://x.org/sitemap.xml", outlet="x" * 201)
+    assert parse_arguments(sitemap="https://x.org/s.xml", outlet="x" * 200).outlet == "x" * 200
 
 
 def test_export_values_are_json_ready() -> None:

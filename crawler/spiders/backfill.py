@@ -33,11 +33,14 @@ from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import clean_url
 from store.links import chunks
+from store.schema import articles
 
 logger = logging.getLogger(__name__)
 
 YES = ("yes", "true", "1", "on")
 NO = ("no", "false", "0", "off")
+# The store's outlet column: PostgreSQL refuses longer values, so every article would fail.
+OUTLET_MAX: int = articles.c.outlet.type.length  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ def parse_arguments(
     first, last = _day("since", since), _day("until", until)
     if first and last and first > last:
         raise BadArgument("until", f"{last} is before since ({first})")
+    name = (outlet or "").strip() or None
+    if name is not None and len(name) > OUTLET_MAX:
+        raise BadArgument("outlet", f"longer than {OUTLET_MAX} characters")
     flag = (alert or "no").strip().lower()
     if flag not in YES + NO:
         raise BadArgument("alert", f"{alert!r} is not yes or no")
@@ -112,7 +118,7 @@ def parse_arguments(
         sitemap=_http("sitemap", sitemap) if sitemap else None,
         since=first,
         until=last,
-        outlet=(outlet or "").strip() or None,
+        outlet=name,
         alert=flag in YES,
     )
 
