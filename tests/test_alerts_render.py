@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from alert_fixtures import T0, verdict
@@ -84,3 +85,11 @@ def test_destination_keys_are_stable_and_secrets_masked() -> None:
         mask_url("https://user:pw@host.test/x?token=abc")
         == "https://user:***@host.test/x?token=***"
     )
+
+
+def test_evidence_marks_the_matched_words_when_the_sentence_spans_lines() -> None:
+    # Extracted sentences keep the page's line breaks; spans count them.
+    a = replace(alert(), verdict=verdict("Kansas City\n   police shot and killed a man."))
+    assert "  Kansas City police *shot* and killed a man." in render_text(a)
+    texts = [b["text"]["text"] for b in slack_json(a)["blocks"] if "text" in b]
+    assert "> Kansas City police *shot* and killed a man." in texts
