@@ -23,7 +23,9 @@ from store.schema import articles, incident_articles, incidents
 OPEN_DAYS = 30
 
 
-def _agency_key(name: str) -> str:
+def agency_key(name: str) -> str:
+    """An agency name with case and punctuation aside: "Kansas City Police" once, however
+    each outlet writes it."""
     return " ".join(re.findall(r"[a-z]+", name.casefold()))
 
 
@@ -46,7 +48,7 @@ def features_of(article: Any) -> Features:
         city=loc.city if loc else None,
         state=loc.state if loc else None,
         event_date=event_date,
-        agencies=frozenset(_agency_key(a) for a in agencies if a),
+        agencies=frozenset(agency_key(a) for a in agencies if a),
         content_hash=article.content_hash or "",
     )
 
