@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from alerts.matching import Candidate, Features, merge
+from alerts.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
 from alerts.records import ArticleRef, IncidentRef
 from alerts.similarity import decode, encode, proper_names, signature
 from store.schema import articles, incident_articles, incidents
@@ -77,7 +77,8 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     if article.event_date:
         conds.append(
             incidents.c.event_date.between(
-                article.event_date - timedelta(days=1), article.event_date + timedelta(days=1)
+                article.event_date - timedelta(days=DATE_WINDOW_DAYS),
+                article.event_date + timedelta(days=DATE_WINDOW_DAYS),
             )
         )
     rows = conn.execute(select(incidents).where(or_(*conds))).all()
