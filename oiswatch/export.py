@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from alerts.incidents import agency_key
 from store import Store
 from store.schema import articles, incident_articles, incidents
 
@@ -69,7 +69,7 @@ def _agencies(arts: list[ExportArticle]) -> list[str]:
     seen: dict[str, str] = {}
     for a in arts:
         for name in a.verdict.get("agencies") or ():
-            seen.setdefault(" ".join(re.findall(r"[a-z]+", name.casefold())), name)
+            seen.setdefault(agency_key(name), name)
     return list(seen.values())
 
 
