@@ -95,3 +95,17 @@ def test_evidence_marks_the_matched_words_when_the_sentence_spans_lines() -> Non
     assert "  Kansas City police *shot* and killed a man." in render_text(a)
     texts = [b["text"]["text"] for b in slack_json(a)["blocks"] if "text" in b]
     assert "> Kansas City police *shot* and killed a man." in texts
+
+
+def test_redact_hides_the_tokens_of_a_destination_url_in_a_service_message() -> None:
+    from alerts.destinations import redact
+
+    url = "slack://TokenAAAAAA/TokenBBBBBB/TokenCCCCCCCC?webhook_secret=s3cr3tvalue&mode=x"
+    echoed = (
+        "Failed to send to TokenAAAAAA/TokenBBBBBB/TokenCCCCCCCC (secret s3cr3tvalue): "
+        "HTTP 404, mode x"
+    )
+    cleaned = redact(echoed, url)
+    for secret in ("TokenAAAAAA", "TokenBBBBBB", "TokenCCCCCCCC", "s3cr3tvalue"):
+        assert secret not in cleaned
+    assert "HTTP 404, mode x" in cleaned  # the useful part of the message stays
