@@ -160,14 +160,14 @@ def incident_records(store: Store, since: datetime | None = None) -> Iterator[di
             yield incident_record(row, _articles_of(conn, row.id))
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    # Titles and places come from the web: a spreadsheet must not run one as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
@@ -176,7 +176,7 @@ def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
     writer.writerow(COLUMNS)
     n = 0
     for rec in records:
-        writer.writerow([_cell(rec[c]) for c in COLUMNS])
+        writer.writerow([csv_cell(rec[c]) for c in COLUMNS])
         n += 1
     return n
 
