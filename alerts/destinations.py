@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from config.model import AlertsConfig
 
@@ -33,6 +34,22 @@ def mask_url(url: str) -> str:
         # Webhook paths (Slack, Discord) are themselves the secret.
         path = path[:6] + "…"
     return f"{scheme}{sep}{host}{slash}{path}"
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` with every secret-looking part of ``url`` (password, long path segment or
+    query value: tokens, webhook ids) replaced, for messages a service echoes back."""
+    parts = urlsplit(url)
+    secrets = [parts.password or ""]
+    # Apprise schemes often carry a token where a host would be (slack://TokenA/TokenB/...).
+    host = parts.netloc.rpartition("@")[2].split(":")[0]  # .hostname would lower-case it
+    if "." not in host and len(host) >= 8:
+        secrets.append(host)
+    secrets += [seg for seg in parts.path.split("/") if len(seg) >= 8]
+    secrets += [value for _key, value in parse_qsl(parts.query) if len(value) >= 8]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from alerts.matching import Candidate, Features, merge
+from alerts.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
 from alerts.records import ArticleRef, IncidentRef
 from alerts.similarity import decode, encode, proper_names, signature
 from store.schema import articles, incident_articles, incidents
@@ -23,7 +23,9 @@ from store.schema import articles, incident_articles, incidents
 OPEN_DAYS = 30
 
 
-def _agency_key(name: str) -> str:
+def agency_key(name: str) -> str:
+    """An agency name with case and punctuation aside: "Kansas City Police" once, however
+    each outlet writes it."""
     return " ".join(re.findall(r"[a-z]+", name.casefold()))
 
 
@@ -46,7 +48,7 @@ def features_of(article: Any) -> Features:
         city=loc.city if loc else None,
         state=loc.state if loc else None,
         event_date=event_date,
-        agencies=frozenset(_agency_key(a) for a in agencies if a),
+        agencies=frozenset(agency_key(a) for a in agencies if a),
         content_hash=article.content_hash or "",
     )
 
@@ -75,7 +77,8 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     if article.event_date:
         conds.append(
             incidents.c.event_date.between(
-                article.event_date - timedelta(days=1), article.event_date + timedelta(days=1)
+                article.event_date - timedelta(days=DATE_WINDOW_DAYS),
+                article.event_date + timedelta(days=DATE_WINDOW_DAYS),
             )
         )
     rows = conn.execute(select(incidents).where(or_(*conds))).all()

@@ -120,6 +120,18 @@ def counts(conn: Connection) -> dict[str, int]:
     return {status: n for status, n in rows}
 
 
+def _leased(now: datetime, lease: float) -> dict[str, object]:
+    """The values that claim a row for one attempt, due again once ``lease`` runs out."""
+    return {
+        "attempts": outbox.c.attempts + 1,
+        "last_attempt_at": now,
+        "next_attempt_at": now + timedelta(seconds=lease),
+        # Cleared while in flight, so a row claimed and never recorded can be told
+        # from a scheduled retry (which always carries its error).
+        "last_error": None,
+    }
+
+
 def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> bool:
     """Take ``entry`` for one attempt; False if another dispatcher took it first."""
     result = conn.execute(
@@ -129,14 +141,7 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
             outbox.c.status == "pending",
             outbox.c.next_attempt_at == entry.next_attempt_at,
         )
-        .values(
-            attempts=outbox.c.attempts + 1,
-            last_attempt_at=now,
-            next_attempt_at=now + timedelta(seconds=lease),
-            # Cleared while in flight, so a row claimed and never recorded can be told
-            # from a scheduled retry (which always carries its error).
-            last_error=None,
-        )
+        .values(**_leased(now, lease))
     )
     return result.rowcount == 1
 
@@ -163,18 +168,7 @@ def claim_next(
     if entry_id is None:
         return None
     entry = get(conn, entry_id)
-    conn.execute(
-        update(outbox)
-        .where(outbox.c.id == entry_id)
-        .values(
-            attempts=outbox.c.attempts + 1,
-            last_attempt_at=now,
-            next_attempt_at=now + timedelta(seconds=lease),
-            # Cleared while in flight, so a row claimed and never recorded can be told
-            # from a scheduled retry (which always carries its error).
-            last_error=None,
-        )
-    )
+    conn.execute(update(outbox).where(outbox.c.id == entry_id).values(**_leased(now, lease)))
     return entry
 
 

@@ -124,7 +124,8 @@ class Daemon:
         schedule = self.config.schedule
         now = datetime.now(UTC)
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-        for minutes, feeds in poll_groups(self.config).items():
+        groups = poll_groups(self.config)
+        for minutes, feeds in groups.items():
             scheduler.add_job(
                 self._tracked(f"poll every {minutes:g} min", lambda f=feeds: self._poll(f)),
                 IntervalTrigger(seconds=minutes * 60, jitter=schedule.jitter_seconds or None),
@@ -133,7 +134,7 @@ class Daemon:
                 **common,
             )
             log.info("polling %d feeds every %g minutes", len(feeds), minutes)
-        if not poll_groups(self.config):
+        if not groups:
             log.warning("no enabled feeds in the configuration: only delivering alerts")
         scheduler.add_job(
             self._tracked("alert delivery", self._dispatch),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from alerts.incidents import agency_key
 from store import Store
 from store.schema import articles, incident_articles, incidents
 
@@ -69,7 +69,7 @@ def _agencies(arts: list[ExportArticle]) -> list[str]:
     seen: dict[str, str] = {}
     for a in arts:
         for name in a.verdict.get("agencies") or ():
-            seen.setdefault(" ".join(re.findall(r"[a-z]+", name.casefold())), name)
+            seen.setdefault(agency_key(name), name)
     return list(seen.values())
 
 
@@ -160,14 +160,14 @@ def incident_records(store: Store, since: datetime | None = None) -> Iterator[di
             yield incident_record(row, _articles_of(conn, row.id))
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    # Titles and places come from the web: a spreadsheet must not run one as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
@@ -176,7 +176,7 @@ def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
     writer.writerow(COLUMNS)
     n = 0
     for rec in records:
-        writer.writerow([_cell(rec[c]) for c in COLUMNS])
+        writer.writerow([csv_cell(rec[c]) for c in COLUMNS])
         n += 1
     return n
 

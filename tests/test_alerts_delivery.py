@@ -9,6 +9,7 @@ import logging
 import random
 from datetime import timedelta
 
+import pytest
 from alert_fixtures import (
     STORY_A,
     STORY_A_FOLLOWUP,
@@ -26,6 +27,8 @@ from alert_fixtures import (
 from sqlalchemy import select
 
 from alerts import dispatch_due, outbox, resend, send_digest
+from alerts.channels.email import EmailChannel
+from alerts.dispatch import make_test_alert
 from alerts.render.payloads import verify
 from store.schema import outbox as outbox_table
 
@@ -291,6 +294,16 @@ def test_smtp_login_uses_credentials_from_the_environment(store, monkeypatch, ca
         assert len(receiver.messages) == 1
     finally:
         receiver.stop()
+
+
+@pytest.mark.parametrize("named", ["username_env", "password_env"])
+def test_smtp_credentials_named_by_halves_say_which_key_is_missing(monkeypatch, named) -> None:
+    monkeypatch.setenv("OISWATCH_TEST_SMTP_HALF", "desk-bot")
+    email = make_config(smtp_port=free_port()).alerts.email
+    email = email.model_copy(update={named: "OISWATCH_TEST_SMTP_HALF"})
+    result = EmailChannel(email).send(make_test_alert(LATER))
+    other = "password_env" if named == "username_env" else "username_env"
+    assert not result.ok and f"{other} is not set" in result.detail
 
 
 def test_a_restart_resends_at_once_what_a_killed_process_was_sending(store, http) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from alert_fixtures import T0, verdict
 
+from alerts.channels.webhook import WebhookChannel
 from alerts.destinations import destinations, mask_url
 from alerts.records import Alert, ArticleRef, IncidentRef
 from alerts.render.common import highlight
@@ -80,7 +82,30 @@ def test_destination_keys_are_stable_and_secrets_masked() -> None:
     assert [d.key for d in first] == [d.key for d in again]
     assert first[0].key.startswith("webhook:") and first[1].key.startswith("apprise:")
     assert "SECRET" not in first[0].label and "secret" not in first[1].label
+    assert "SECRET" not in WebhookChannel(parse_config(data).alerts.webhooks[0]).label
     assert (
         mask_url("https://user:pw@host.test/x?token=abc")
         == "https://user:***@host.test/x?token=***"
     )
+
+
+def test_evidence_marks_the_matched_words_when_the_sentence_spans_lines() -> None:
+    # Extracted sentences keep the page's line breaks; spans count them.
+    a = replace(alert(), verdict=verdict("Kansas City\n   police shot and killed a man."))
+    assert "  Kansas City police *shot* and killed a man." in render_text(a)
+    texts = [b["text"]["text"] for b in slack_json(a)["blocks"] if "text" in b]
+    assert "> Kansas City police *shot* and killed a man." in texts
+
+
+def test_redact_hides_the_tokens_of_a_destination_url_in_a_service_message() -> None:
+    from alerts.destinations import redact
+
+    url = "slack://TokenAAAAAA/TokenBBBBBB/TokenCCCCCCCC?webhook_secret=s3cr3tvalue&mode=x"
+    echoed = (
+        "Failed to send to TokenAAAAAA/TokenBBBBBB/TokenCCCCCCCC (secret s3cr3tvalue): "
+        "HTTP 404, mode x"
+    )
+    cleaned = redact(echoed, url)
+    for secret in ("TokenAAAAAA", "TokenBBBBBB", "TokenCCCCCCCC", "s3cr3tvalue"):
+        assert secret not in cleaned
+    assert "HTTP 404, mode x" in cleaned  # the useful part of the message stays

@@ -154,3 +154,14 @@ def test_a_bad_classifier_rules_file_stops_the_service_at_start(tmp_path: Path, 
     assert result.returncode == 2
     assert "[classifier] rules" in result.stderr and "settings.threshold" in result.stderr
     assert str(rules) in result.stderr
+
+
+def test_logging_json_in_the_config_switches_to_json_lines(tmp_path: Path, site, hook) -> None:
+    config = write_service_config(tmp_path, site, hook)
+    config.write_text(config.read_text() + '\n[logging]\njson = true\nlevel = "INFO"\n')
+    result = oiswatch("--config", str(config), "poll")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, "the poll logged nothing"
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert any(r.get("event") == "poll" for r in records)

@@ -139,3 +139,15 @@ def test_export_takes_each_fact_from_the_latest_article_that_states_it() -> None
     assert rec["latest_article_url"] == "https://a.example/2"  # the copy is not "latest"
     assert rec["article_count"] == 3 and rec["date"] == "2025-03-01"
     assert [a["relation"] for a in rec["articles"]] == ["first", "copy", "update"]
+
+
+def test_export_cells_from_articles_cannot_run_as_spreadsheet_formulas() -> None:
+    from oiswatch.export import csv_cell
+
+    assert (
+        csv_cell('=HYPERLINK("http://evil.test","click")')
+        == '\'=HYPERLINK("http://evil.test","click")'
+    )
+    assert csv_cell(["@SUM(A1)", "Kansas City Police"]) == "'@SUM(A1); Kansas City Police"
+    assert csv_cell("Kansas City") == "Kansas City"
+    assert csv_cell(True) == "true" and csv_cell(None) == ""

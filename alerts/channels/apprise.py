@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from alerts.channels.base import Channel
+from alerts.destinations import redact
 from alerts.records import Alert, DeliveryResult
 from alerts.render.mail import render_text, subject
 from config.model import AppriseConfig
@@ -30,4 +31,5 @@ class AppriseChannel(Channel):
             return self.failed(alert, f"{type(exc).__name__}: {exc}")
         if ok:
             return self.succeeded(alert, "notified")
-        return self.failed(alert, "Apprise reported failure", detail)
+        # Apprise's own messages may quote the URL's tokens; the error is logged and stored.
+        return self.failed(alert, "Apprise reported failure", redact(detail, self.settings.url))

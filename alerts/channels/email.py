@@ -36,6 +36,10 @@ class EmailChannel(Channel):
     def send(self, alert: Alert) -> DeliveryResult:
         s = self.settings
         user, password = secret(s.username_env), secret(s.password_env)
+        if bool(s.username_env) != bool(s.password_env):
+            # Half a login would send unauthenticated, or fail naming no variable.
+            missing = "password_env" if s.username_env else "username_env"
+            return self.failed(alert, f"[alerts.email] {missing} is not set")
         if s.username_env and not (user and password):
             missing = s.username_env if not user else s.password_env
             return self.failed(alert, f"environment variable {missing} is not set")

@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 from alerts.channels.base import Channel, mask, secret
+from alerts.destinations import mask_url
 from alerts.records import Alert, DeliveryResult
 from alerts.render.payloads import encode, event_json, signature, slack_json
 from config.model import WebhookConfig
@@ -18,7 +19,8 @@ class WebhookChannel(Channel):
     def __init__(self, settings: WebhookConfig, label: str | None = None) -> None:
         self.settings = settings
         self.url = str(settings.url)
-        self.label = label or f"webhook {self.url}"
+        # The label is logged with every outcome; a webhook's URL is often its secret.
+        self.label = label or f"webhook {mask_url(self.url)}"
 
     def request(self, alert: Alert) -> urllib.request.Request:
         """The exact request sent: body, signature and delivery id."""

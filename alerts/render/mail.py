@@ -75,9 +75,9 @@ def render_text(alert: Alert) -> str:
     if v and v.evidence:
         lines += ["", "Why:"]
         for ev in v.evidence:
-            lines.append(
-                "  " + highlight(one_line(ev.sentence, 2000), ev.spans, lambda s: f"*{s}*")
-            )
+            # Spans count the sentence as extracted: mark first, then flatten it to one line.
+            marked = highlight(ev.sentence, ev.spans, lambda s: f"*{s}*")
+            lines.append("  " + one_line(marked, 2000))
     if v:
         lines += ["", "Facts:"] + [f"  {k}: {val}" for k, val in facts(alert)]
     if alert.incident:

@@ -98,6 +98,8 @@ def slack_json(alert: Alert) -> dict[str, Any]:
     if v and v.evidence:
         ev = v.evidence[0]
         quote = highlight(ev.sentence, ev.spans, lambda s: f"*{_slack_escape(s)}*", _slack_escape)
+        # One line: a line break would end Slack's quote.
+        quote = one_line(quote, 2000)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"> {quote}"}})
     if v:
         fields = [

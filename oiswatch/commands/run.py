@@ -75,6 +75,7 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     import logging
     import signal
 
+    from alerts import send_digest
     from oiswatch import reactor
     from oiswatch.daemon import Daemon
     from store.leader import AdvisoryLeaderLock
@@ -82,10 +83,6 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     log = logging.getLogger("oiswatch.leader")
     lock = AdvisoryLeaderLock(config.storage.url, "run")
     retry = config.cluster.standby_retry_seconds
-    try:
-        from alerts import send_digest
-    except ImportError:
-        send_digest = None
 
     async def main() -> int:
         loop = asyncio.get_running_loop()
