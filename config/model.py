@@ -42,9 +42,10 @@ class StorageConfig(_Section):
 
 
 class FeedConfig(_Section):
-    name: str = Field(min_length=1)
+    # The store's columns hold 200 characters.
+    name: str = Field(min_length=1, max_length=200)
     url: HttpUrl
-    outlet: str | None = None
+    outlet: str | None = Field(default=None, max_length=200)
     poll_minutes: float | None = Field(default=None, gt=0)
     enabled: bool = True
 

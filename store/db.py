@@ -54,6 +54,7 @@ class Store(FeedRecords, ArticleReads):
         try:
             upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - any driver error means the same to the user
+            self.engine.dispose()
             raise StoreError(f"[storage] url: cannot open {url!r}: {exc}") from exc
 
     @contextmanager

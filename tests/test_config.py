@@ -49,6 +49,11 @@ def test_defaults_apply_to_an_empty_file(tmp_path: Path) -> None:
         ('[[feeds]]\nurl = "https://example.org/feed"\n', "feeds[0].name", "required"),
         ('[alerts.email]\nhost = "h"\nsender = "s"\nrecipients = []\n', "alerts.email", ""),
         ("[storage]\nurl = 5\n", "storage.url", "string"),
+        (
+            f'[[feeds]]\nname = "{"x" * 201}"\nurl = "https://example.org/f"\n',
+            "feeds[0].name",
+            "200",
+        ),
     ],
 )
 def test_errors_name_the_file_and_the_key(
