@@ -172,7 +172,9 @@ class StorePipeline:
             article_id, original = store.store_article(conn, item)
             duplicate = original is not None
             if not duplicate:
-                queued = alerts.enqueue(conn, article_id, item, self.config) if item.alert else 0
+                # Always: a backfilled article (alert off) still joins or opens its incident,
+                # for the export and for later live reports; enqueue sends nothing for it.
+                queued = alerts.enqueue(conn, article_id, item, self.config)
         if duplicate:
             count(self.crawler, "duplicate")
             raise DuplicateArticle(f"{item.url}: same canonical URL as article {original}")

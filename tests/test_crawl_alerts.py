@@ -11,7 +11,7 @@ from mocksite.newsroom import PATHS
 from sqlalchemy import select
 
 from store import Store
-from store.schema import alerts, articles, outbox
+from store.schema import alerts, articles, incident_articles, outbox
 
 # A destination so that alerts get outbox rows; nothing is dispatched by a crawl.
 WEBHOOK = '[[alerts.webhooks]]\nurl = "http://127.0.0.1:9/hook"\n'
@@ -64,3 +64,6 @@ def test_a_backfill_alerts_only_when_asked(
     store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
     assert flagged(store) == [site.url(PATHS["shooting"])]
     assert len(queued(store)) == expected
+    # Alerts or not, the flagged article is grouped into an incident for `oiswatch export`.
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(incident_articles)).all()) == 1
