@@ -106,7 +106,9 @@ def _facts(
         "fatal": fatal,
         "anyone_hit": anyone_hit,
         "officer_injured": facts.officer_injured(article, lowered, rules),
-        "agencies": facts.agencies(near, rules),
+        # The evidence often says only "the two officers"; the agency is then named in the
+        # headline or the opening sentences.
+        "agencies": facts.agencies(near, rules) or facts.agencies(headline + article[:3], rules),
         "investigating_agency": facts.investigating_agency(article, lowered, rules),
         "location": facts.location(near, article, text, rules),
         "incident_date": incident,

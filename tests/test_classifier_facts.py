@@ -33,6 +33,15 @@ def test_generic_words_are_not_agencies(text: str) -> None:
     assert not any(a.split()[0] in generic for a in agencies), agencies
 
 
+def test_agency_named_only_in_the_headline_is_found() -> None:
+    v = classify(
+        "Man killed after firing at Millbrook officers during traffic stop",
+        "A man was killed Tuesday after he fired at officers during a traffic stop. "
+        "The two officers returned fire, striking him.",
+    )
+    assert v.ois and v.agencies == ("Millbrook Police",)
+
+
 def test_agencies_are_deduplicated() -> None:
     text = (
         "Two Pinecrest County sheriff's deputies shot a man at a campground, the sheriff's "
