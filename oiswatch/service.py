@@ -47,6 +47,19 @@ def check_classifier_rules(config: Config) -> None:
     rules_path(config)
 
 
+def start_service(args: argparse.Namespace) -> tuple[Config, Store]:
+    """What `run` and `poll` do first: validated config and rules, logging, the asyncio
+    reactor (before anything else touches Twisted), and the open store."""
+    from oiswatch import reactor
+    from oiswatch.cli import load
+
+    config = load(args)
+    check_classifier_rules(config)
+    configure_logging(config, args)
+    reactor.install()
+    return config, open_store(config)
+
+
 def open_store(config: Config) -> Store:
     store = Store(config.storage.url)
     ensure_table(store.engine)
@@ -60,6 +73,7 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
         lock.acquire()
     except LockHeld as exc:
         print(f"oiswatch: {exc}; not starting", file=sys.stderr)
+        store.close()
         return None
     if store.engine.dialect.name == "sqlite":
         release_interrupted_alerts(store)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from oiswatch.cli import load
 from oiswatch.service import (
     EXIT_LOCKED,
     add_logging_arguments,
     build_cycle,
-    check_classifier_rules,
-    configure_logging,
     exit_now_if_stuck,
     keep_alive,
-    open_store,
+    start_service,
     take_lock,
 )
 
@@ -28,16 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
-    config = load(args)
-    check_classifier_rules(config)
-    configure_logging(config, args)
-    reactor.install()
-    store = open_store(config)
+    config, store = start_service(args)
     lock = take_lock(store, "oiswatch poll")
     if lock is None:
         return EXIT_LOCKED
     cycle = build_cycle(config, store)
-    cycle.recover()
 
     async def main() -> int:
         # Feeds or receivers that failed are reported in the log and retried next time;
@@ -51,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     try:
+        cycle.recover()
         code = reactor.run(main)
     finally:
         lock.release()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from oiswatch.cli import load
 from oiswatch.service import (
     EXIT_LOCKED,
     add_logging_arguments,
     build_cycle,
-    check_classifier_rules,
-    configure_logging,
     exit_now_if_stuck,
-    open_store,
+    start_service,
     take_lock,
 )
 from store.leader import is_postgresql
@@ -35,11 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
-    config = load(args)
-    check_classifier_rules(config)
-    configure_logging(config, args)
-    reactor.install()  # before anything else touches Twisted
-    store = open_store(config)
+    config, store = start_service(args)
     if is_postgresql(config.storage.url):
         # Scaled out: many `oiswatch run` compete; the advisory-lock holder schedules.
         return run_as_candidate(config, store, args)
