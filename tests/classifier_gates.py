@@ -7,6 +7,7 @@ a gate evaluates the bundled rules on it and fails with every misclassified row 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,6 +21,22 @@ def load_rows(name: str) -> list[dict]:
     """The rows of `tests/data/<name>`, one JSON object per non-empty line."""
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+def check_composition(rows: list[dict]) -> Counter[str]:
+    """Assert a set is shaped like the held-out one: both labels well represented, every row
+    explained, civilian shootings the commonest negative, follow-ups, many states. Returns
+    the negatives' categories for set-specific checks."""
+    labels = Counter(r["label"] for r in rows)
+    assert len(rows) >= 100 and labels["ois"] >= 45 and labels["not_ois"] >= 45
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(r["why"] and r["title"] and r["text"].count("\n\n") >= 1 for r in rows)
+    categories = Counter(r["category"] for r in rows if r["label"] == "not_ois")
+    assert categories.most_common(1)[0][0] == "police_investigate_shooting"
+    assert len(categories) == 5
+    assert sum(1 for r in rows if r.get("followup")) >= 15
+    assert len({r["state"] for r in rows}) >= 30
+    return categories
 
 
 def check_gates(

@@ -7,6 +7,7 @@ database of its own; the servers start only when a test asks for them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from servers import PostgresServer, RedisServer, ServerMissing
@@ -14,9 +15,8 @@ from servers import PostgresServer, RedisServer, ServerMissing
 BACKENDS = ("sqlite", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer()
+def _running(server: PostgresServer | RedisServer) -> Iterator[Any]:
+    """Start a test server for the session; a missing binary fails the tests, never skips."""
     try:
         server.start()
     except ServerMissing as exc:
@@ -27,21 +27,16 @@ def postgres_server() -> Iterator[PostgresServer]:
         raise
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    yield from _running(PostgresServer())
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    try:
-        server.start()
-    except ServerMissing as exc:
-        server.stop()
-        pytest.fail(str(exc), pytrace=False)
-    except BaseException:
-        server.stop()
-        raise
-    yield server
-    server.stop()
+    yield from _running(RedisServer())
 
 
 @pytest.fixture

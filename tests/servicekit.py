@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -242,3 +242,22 @@ def wait_until(
         time.sleep(0.2)
     log = daemon.log() if daemon else ""
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{log}")
+
+
+# -- pytest fixtures (imported by the service test modules) --------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def site() -> Iterator[MockSite]:
+    s = newsroom_site()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[WebhookReceiver]:
+    h = WebhookReceiver()
+    yield h
+    h.stop()

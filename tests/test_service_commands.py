@@ -1,5 +1,6 @@
 """`oiswatch poll`, `status`, `export` and `demo` as a user runs them: real processes."""
 
+# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import csv
@@ -10,26 +11,12 @@ from pathlib import Path
 
 import pytest
 from servicekit import (
-    WebhookReceiver,
-    newsroom_site,
+    hook,
     oiswatch,
     publish_shooting,
+    site,
     write_service_config,
 )
-
-
-@pytest.fixture
-def site():
-    s = newsroom_site()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def hook():
-    h = WebhookReceiver()
-    yield h
-    h.stop()
 
 
 @pytest.fixture

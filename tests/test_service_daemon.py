@@ -4,6 +4,7 @@ Polls repeat every 3 seconds (poll_minutes = 0.05, no jitter). The tests wait on
 user would see — rows in the store, webhooks received — with bounded polling loops.
 """
 
+# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import os
@@ -11,14 +12,13 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
 from servicekit import (
     Daemon,
-    WebhookReceiver,
-    newsroom_site,
+    hook,
     oiswatch,
     publish_shooting,
     serve_shooting,
+    site,
     wait_until,
     write_service_config,
 )
@@ -27,20 +27,6 @@ from sqlalchemy import select
 from store import Store
 from store.polls import count_finished
 from store.schema import articles, outbox
-
-
-@pytest.fixture
-def site():
-    s = newsroom_site()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def hook():
-    h = WebhookReceiver()
-    yield h
-    h.stop()
 
 
 def test_polls_repeat_new_articles_are_alerted_and_sigterm_stops_cleanly(
