@@ -162,8 +162,7 @@ def resend(
 
 def make_test_alert(now: datetime) -> Alert:
     """A clearly marked alert about no real event, to check every destination end to end."""
-    from alerts.records import ArticleRef, IncidentRef
-    from classifier import Evidence, Location, Verdict
+    from records import ArticleRef, Evidence, IncidentRef, Location, Verdict
 
     sentence = "This is a test: no officer fired and no one was shot."
     verdict = Verdict(

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, or_, select, update
 
 from alerts.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
-from alerts.records import ArticleRef, IncidentRef
 from alerts.similarity import decode, encode, proper_names, signature
+from records import ArticleRef, IncidentRef
 from store.schema import articles, incident_articles, incidents
 
 # An incident stays open to new reports this long after its last one.

@@ -16,8 +16,9 @@ from sqlalchemy import Connection
 from alerts import incidents, outbox
 from alerts.destinations import destinations
 from alerts.matching import match
-from alerts.records import Alert, ArticleRef
+from alerts.records import Alert
 from config.model import AlertsConfig, Config
+from records import ArticleRef
 from store import utcnow
 from store.schema import alerts as alerts_table
 

@@ -8,6 +8,9 @@ from typing import Any
 
 from scrapy.exporters import CsvItemExporter, JsonItemExporter, JsonLinesItemExporter
 
+# Fields written by ``scrapy crawl backfill -O FILE``: what a data desk needs, not the body.
+EXPORT_FIELDS = ["url", "canonical_url", "title", "outlet", "published", "verdict"]
+
 
 def plain(value: Any) -> Any:
     """A field value in JSON terms: ISO dates, records through their ``to_dict``."""

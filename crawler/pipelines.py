@@ -19,9 +19,9 @@ from config import Config, ConfigError, resolve_path
 from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
 from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
-from crawler.items import Article, FetchedPage
 from crawler.spiders.base import count
 from crawler.workers import PagePool
+from records import Article, FetchedPage
 from store import Store
 
 logger = logging.getLogger(__name__)

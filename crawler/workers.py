@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from classifier import Rules, Verdict
+    from classifier import Rules
     from crawler.extraction import Extracted
+    from records import Verdict
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from crawler.items import Article
+from records import Article
 from store.engine import StoreError, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
-from crawler.items import Article
+from records import Article, Verdict
 from store.links import maybe_stored, needing_fetch
 from store.schema import articles
 
@@ -88,8 +88,6 @@ class ArticleReads:
             return None
         verdict = None
         if row["verdict"]:
-            from classifier import Verdict  # the store reads verdicts; it does not need rules
-
             verdict = Verdict.from_dict(json.loads(row["verdict"]))
         return Article(
             url=row["url"],

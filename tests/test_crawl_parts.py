@@ -11,11 +11,11 @@ import alerts
 from crawler.exceptions import BadArgument
 from crawler.exporters import plain
 from crawler.feeds import parse_feed
-from crawler.items import Article
 from crawler.pipelines import StorePipeline
 from crawler.responses import PageKind, page_kind
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.backfill import parse_arguments
+from records import Article
 from store import Store
 
 RSS = b"""<?xml version="1.0"?>

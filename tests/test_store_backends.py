@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.items import Article
+from records import Article
 from store import Store, StoreError
 
 NOW = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)

@@ -26,8 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.dates import in_date_range
 from crawler.exceptions import BadArgument
-from crawler.exporters import EXPORTERS
-from crawler.items import EXPORT_FIELDS
+from crawler.exporters import EXPORT_FIELDS, EXPORTERS
 from crawler.responses import describe_failure
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider

@@ -20,8 +20,8 @@ from crawler.configure import (
     describe_settings,
     routine_level,
 )
-from crawler.items import FetchedPage
 from crawler.responses import describe_failure, page_kind
+from records import FetchedPage
 from store import Store
 
 logger = logging.getLogger(__name__)

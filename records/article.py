@@ -66,7 +66,3 @@ class FetchedPage:
             f"FetchedPage(url={self.url!r}, final_url={self.final_url!r}, "
             f"http_status={self.http_status}, body={len(self.body)} bytes)"
         )
-
-
-# Fields written by ``scrapy crawl backfill -O FILE``: what a data desk needs, not the body.
-EXPORT_FIELDS = ["url", "canonical_url", "title", "outlet", "published", "verdict"]
