@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from alerts import incidents, outbox
+from alerts import outbox
 from alerts.destinations import destinations
-from alerts.matching import match
 from alerts.records import Alert
 from config.model import AlertsConfig, Config
+from incidents import db as incidents
+from incidents.matching import match
 from records import ArticleRef
 from store import utcnow
 from store.schema import alerts as alerts_table
