@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import Annotated
+
+from pydantic import Field
 
 from records import ArticleRef, IncidentRef, Verdict
+from records.codec import Timestamp
 
 EVENTS = ("incident.new", "incident.update", "digest", "test")
 
@@ -17,40 +19,18 @@ class Alert:
 
     id: int
     event: str
-    created_at: datetime
+    created_at: Timestamp
     article: ArticleRef | None = None
     incident: IncidentRef | None = None
     verdict: Verdict | None = None
     # A digest lists the day's incidents instead of one article.
     incidents: tuple[IncidentRef, ...] = ()
-    delivery_id: str = ""
+    # Not part of the stored payload: each destination's copy gets its own.
+    delivery_id: Annotated[str, Field(exclude=True)] = ""
 
     @property
     def is_test(self) -> bool:
         return self.event == "test"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "event": self.event,
-            "created_at": self.created_at.isoformat(),
-            "article": self.article.to_dict() if self.article else None,
-            "incident": self.incident.to_dict() if self.incident else None,
-            "verdict": self.verdict.to_dict() if self.verdict else None,
-            "incidents": [i.to_dict() for i in self.incidents],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any], *, id: int | None = None) -> Alert:
-        return cls(
-            id=int(id if id is not None else d["id"]),
-            event=d["event"],
-            created_at=datetime.fromisoformat(d["created_at"]),
-            article=ArticleRef.from_dict(d["article"]) if d.get("article") else None,
-            incident=IncidentRef.from_dict(d["incident"]) if d.get("incident") else None,
-            verdict=Verdict.from_dict(d["verdict"]) if d.get("verdict") else None,
-            incidents=tuple(IncidentRef.from_dict(i) for i in d.get("incidents", ())),
-        )
 
 
 @dataclass(frozen=True)

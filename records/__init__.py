@@ -2,7 +2,8 @@
 
 Frozen dataclasses free of I/O: the crawl's ``Article`` and ``FetchedPage``, the
 classifier's ``Verdict`` and the ``IncidentRef`` an alert shows. Every package imports them
-downward; nothing here imports another package of the project.
+downward; nothing here imports another package of the project. ``records.codec`` turns any
+of them into JSON and back.
 """
 
 from records.article import Article, FetchedPage

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated
+
+from pydantic import PlainSerializer
 
 CATEGORIES = ("ois", "officer_shot", "not_ois")
+
+# Written with three decimals: more would be noise in an alert or a stored verdict.
+Score = Annotated[float, PlainSerializer(lambda score: round(score, 3), when_used="json")]
 
 
 @dataclass(frozen=True)
@@ -17,18 +22,6 @@ class Evidence:
     spans: tuple[tuple[int, int], ...]
     rule: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentence": self.sentence,
-            "spans": [list(s) for s in self.spans],
-            "rule": self.rule,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Evidence:
-        spans = tuple((int(a), int(b)) for a, b in d.get("spans", ()))
-        return cls(sentence=d["sentence"], spans=spans, rule=d["rule"])
-
 
 @dataclass(frozen=True)
 class Location:
@@ -38,13 +31,6 @@ class Location:
     city: str | None = None
     state: str | None = None  # two-letter US postal code
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"as_written": self.as_written, "city": self.city, "state": self.state}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Location:
-        return cls(as_written=d.get("as_written"), city=d.get("city"), state=d.get("state"))
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -52,7 +38,7 @@ class Verdict:
 
     ois: bool
     category: str
-    score: float
+    score: Score
     evidence: tuple[Evidence, ...]
     reason: str
     fatal: bool | None = None
@@ -65,46 +51,3 @@ class Verdict:
     followup: bool = False
     in_region: bool | None = None
     borderline: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready values: dates as ISO strings, evidence and location as plain dicts."""
-        return {
-            "ois": self.ois,
-            "category": self.category,
-            "score": round(self.score, 3),
-            "evidence": [e.to_dict() for e in self.evidence],
-            "reason": self.reason,
-            "fatal": self.fatal,
-            "anyone_hit": self.anyone_hit,
-            "officer_injured": self.officer_injured,
-            "agencies": list(self.agencies),
-            "investigating_agency": self.investigating_agency,
-            "location": self.location.to_dict() if self.location else None,
-            "incident_date": self.incident_date.isoformat() if self.incident_date else None,
-            "followup": self.followup,
-            "in_region": self.in_region,
-            "borderline": self.borderline,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Verdict:
-        """Rebuild a verdict saved with `to_dict` (extra keys such as `id` are ignored)."""
-        loc = d.get("location")
-        day = d.get("incident_date")
-        return cls(
-            ois=bool(d["ois"]),
-            category=d["category"],
-            score=float(d["score"]),
-            evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence", ())),
-            reason=d.get("reason", ""),
-            fatal=d.get("fatal"),
-            anyone_hit=d.get("anyone_hit"),
-            officer_injured=d.get("officer_injured"),
-            agencies=tuple(d.get("agencies", ())),
-            investigating_agency=d.get("investigating_agency"),
-            location=Location.from_dict(loc) if loc else None,
-            incident_date=date.fromisoformat(day) if day else None,
-            followup=bool(d.get("followup", False)),
-            in_region=d.get("in_region"),
-            borderline=bool(d.get("borderline", False)),
-        )

@@ -8,7 +8,6 @@ in flight and leaves nothing half-written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from records import Article
+from records import Article, codec
 from store.engine import StoreError, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
@@ -185,7 +184,7 @@ class Store(FeedRecords, ArticleReads):
                 ois=verdict.ois,
                 category=verdict.category,
                 score=verdict.score,
-                verdict=json.dumps(verdict.to_dict(), sort_keys=True),
+                verdict=codec.dumps(verdict),
             )
         if own_id is ...:
             own_id = self._row_id(conn, article.url)

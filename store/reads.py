@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
-from records import Article, Verdict
+from records import Article, Verdict, codec
 from store.links import maybe_stored, needing_fetch
 from store.schema import articles
 
@@ -88,7 +87,7 @@ class ArticleReads:
             return None
         verdict = None
         if row["verdict"]:
-            verdict = Verdict.from_dict(json.loads(row["verdict"]))
+            verdict = codec.loads(Verdict, row["verdict"])
         return Article(
             url=row["url"],
             canonical_url=row["canonical_url"] or row["url"],
