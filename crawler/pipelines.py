@@ -20,8 +20,8 @@ from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routi
 from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
 from crawler.spiders.base import count
-from crawler.workers import PagePool
-from records import Article, FetchedPage
+from crawler.workers import PageJob, PagePool, PageResult
+from records import Article, FetchedPage, FetchFailure, FetchStatus
 from store import Store
 
 logger = logging.getLogger(__name__)
@@ -57,16 +57,18 @@ def rules_path(config: Config) -> str | None:
     return str(path)
 
 
-def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
+def to_article(page: FetchedPage, result: PageResult, now: datetime) -> Article:
     extracted = result.extracted
+    assert extracted is not None
+    lead = page.lead
     return Article(
-        url=page.url,
+        url=lead.url,
         canonical_url=extracted.canonical_url,
-        title=extracted.title or page.title_hint,
-        outlet=page.outlet,
-        published=extracted.published or page.published_hint,
-        feed=page.feed,
-        entry_id=page.entry_id,
+        title=extracted.title or lead.title_hint,
+        outlet=lead.outlet,
+        published=extracted.published or lead.published_hint,
+        feed=lead.feed,
+        entry_id=lead.entry_id,
         author=extracted.author,
         language=extracted.language,
         text=extracted.text,
@@ -74,7 +76,7 @@ def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
         fetched_at=now,
         http_status=page.http_status,
         verdict=result.verdict,
-        alert=page.alert,
+        alert=lead.alert,
     )
 
 
@@ -118,36 +120,35 @@ class ProcessPipeline:
             return item
         assert self.pool is not None
         store = _store(self.crawler)
-        result = await self.pool.process(
+        lead = item.lead
+        job = PageJob(
             item.body,
             item.final_url,
             item.encoding,
-            item.title_hint,
-            item.published_hint,
+            lead.title_hint,
+            lead.published_hint,
             classify=True,
             region=self.region,
             rules_path=self.rules,
         )
+        result = await self.pool.process(job)
         if result.extracted is None:
             # No text is final (a gallery, an index page); an extraction error is retried.
-            status = "failed" if result.error else "skipped"
-            error = result.error or "no article text on the page"
-            store.record_failure(
-                item.url,
-                status=status,
-                error=error,
-                http_status=item.http_status,
-                feed=item.feed,
-                outlet=item.outlet,
-                entry_id=item.entry_id,
+            failure = FetchFailure(
+                FetchStatus.FAILED if result.error else FetchStatus.SKIPPED,
+                result.error or "no article text on the page",
+                item.http_status,
             )
-            count(self.crawler, status)
-            raise (ExtractionFailed if result.error else NotAnArticle)(f"{item.url}: {error}")
+            store.record_failure(lead, failure)
+            count(self.crawler, failure.status)
+            raise (ExtractionFailed if result.error else NotAnArticle)(
+                f"{item.url}: {failure.error}"
+            )
         if result.error:
             # The text is kept unclassified rather than lost; the log says why.
             logger.error("%s: %s", item.url, result.error)
         article = to_article(item, result, datetime.now(UTC))
-        if not in_date_range(article.published, item.since, item.until):
+        if not in_date_range(article.published, lead.since, lead.until):
             count(self.crawler, "out_of_range")
             raise OutsideDateRange(f"{item.url}: published {article.published:%Y-%m-%d}")
         return article

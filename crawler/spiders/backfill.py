@@ -31,6 +31,7 @@ from crawler.responses import describe_failure
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import clean_url
+from records import Lead
 from store.links import chunks
 from store.schema import articles
 
@@ -154,7 +155,7 @@ class BackfillSpider(ArticleSpider):
         return self.args.outlet or urlsplit(url).hostname or url
 
     def _request(self, url: str, published_hint: Any = None) -> scrapy.Request | None:
-        return self.article_request(
+        lead = Lead(
             url,
             outlet=self._outlet(url),
             published_hint=published_hint,
@@ -162,6 +163,7 @@ class BackfillSpider(ArticleSpider):
             since=self.args.since,
             until=self.args.until,
         )
+        return self.article_request(lead)
 
     def _known(self, url: str, candidates: set[str]) -> Any:
         """The stored article for a URL; a re-run exports it rather than refetching it.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
 from typing import Any, Self
 
 import scrapy
@@ -21,10 +20,13 @@ from crawler.configure import (
     routine_level,
 )
 from crawler.responses import describe_failure, page_kind
-from records import FetchedPage
+from records import FetchedPage, FetchFailure, FetchStatus, Lead
 from store import Store
 
 logger = logging.getLogger(__name__)
+
+# The request meta key of an article request's Lead.
+LEAD = "lead"
 
 # Stats keys of article outcomes; their sum is how many articles a crawl is done with.
 OUTCOME_PREFIX = "oiswatch/articles/"
@@ -65,83 +67,47 @@ class ArticleSpider(scrapy.Spider):
     def count(self, outcome: str) -> None:
         count(self.crawler, outcome)
 
-    def article_request(
-        self,
-        link: str,
-        *,
-        outlet: str | None,
-        feed: str | None = None,
-        entry_id: str | None = None,
-        title_hint: str | None = None,
-        published_hint: datetime | None = None,
-        alert: bool = True,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> scrapy.Request | None:
+    def article_request(self, lead: Lead) -> scrapy.Request | None:
         """The request for one article, or None if this crawl already asked for the link.
 
         We dedupe links here rather than in Scrapy's dupefilter so that redirects are not
         filtered: a redirect loop must run into REDIRECT_MAX_TIMES and be recorded.
         """
-        if link in self.requested:
+        if lead.url in self.requested:
             self.crawler.stats.inc_value("oiswatch/links_repeated")  # type: ignore[union-attr]
             return None
-        self.requested.add(link)
-        page = {
-            "url": link,
-            "outlet": outlet,
-            "feed": feed,
-            "entry_id": entry_id,
-            "title_hint": title_hint,
-            "published_hint": published_hint,
-            "alert": alert,
-            "since": since,
-            "until": until,
-        }
+        self.requested.add(lead.url)
         return scrapy.Request(
-            link,
+            lead.url,
             callback=self.parse_article,
             errback=self.article_failed,
             dont_filter=True,
-            meta={"page": page},
+            meta={LEAD: lead},
         )
 
     def parse_article(self, response: Response) -> Any:
-        page = response.meta["page"]
+        lead: Lead = response.meta[LEAD]
         kind = page_kind(response.headers.get("Content-Type", b"").decode("latin-1"), response.body)
         if not kind.html:
-            logger.info("skipped %s: not an HTML page (%s)", page["url"], kind.content_type)
-            self.store.record_failure(
-                page["url"],
-                status="skipped",
-                error=f"not HTML: {kind.content_type}",
-                http_status=response.status,
-                feed=page["feed"],
-                outlet=page["outlet"],
-                entry_id=page["entry_id"],
+            logger.info("skipped %s: not an HTML page (%s)", lead.url, kind.content_type)
+            failure = FetchFailure(
+                FetchStatus.SKIPPED, f"not HTML: {kind.content_type}", response.status
             )
-            self.count("skipped")
+            self.store.record_failure(lead, failure)
+            self.count(failure.status)
             return None
         return FetchedPage(
+            lead=lead,
             final_url=response.url,
             body=response.body,
             encoding=getattr(response, "encoding", None),
             http_status=response.status,
-            **page,
         )
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        page = request.meta["page"]
+        lead: Lead = request.meta[LEAD]
         outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
-        logger.warning("article %s %s: %s", page["url"], outcome.status, outcome.error)
-        self.store.record_failure(
-            page["url"],
-            status=outcome.status,
-            error=outcome.error,
-            http_status=outcome.http_status,
-            feed=page["feed"],
-            outlet=page["outlet"],
-            entry_id=page["entry_id"],
-        )
+        logger.warning("article %s %s: %s", lead.url, outcome.status, outcome.error)
+        self.store.record_failure(lead, outcome)
         self.count(outcome.status)
