@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 
 import alerts
 from config import Config, ConfigError, resolve_path
-from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
+from crawler.addon import crawl_context
 from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
 from crawler.spiders.base import count
@@ -27,14 +27,11 @@ from store import Store
 logger = logging.getLogger(__name__)
 
 
-def _config(crawler: Crawler) -> Config:
-    given = crawler.settings.get(CONFIG_OBJECT_SETTING)
-    return given if isinstance(given, Config) else config_from_settings(crawler.settings)
-
-
 def _store(crawler: Crawler) -> Store:
     # The spider owns the store (it reads it before fetching); pipelines share it.
-    return crawler.spider.store  # type: ignore[union-attr]
+    store = getattr(crawler.spider, "store", None)
+    assert isinstance(store, Store), crawler.spider
+    return store
 
 
 def rules_path(config: Config) -> str | None:
@@ -98,14 +95,14 @@ class ProcessPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        config = _config(crawler)
-        workers = crawler.settings.getint("OISWATCH_EXTRACTION_WORKERS", 0)
+        config = crawl_context(crawler).config
+        workers = config.crawl.extraction_workers
         return cls(crawler, workers, tuple(config.classifier.region), rules_path(config))
 
     def open_spider(self) -> None:
         self.pool = PagePool(self.workers, rules_path=self.rules)
         logger.log(
-            routine_level(self.crawler.settings),
+            crawl_context(self.crawler).routine,
             "extraction in %s",
             f"{self.workers} worker processes" if self.workers else "process",
         )
@@ -163,7 +160,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, _config(crawler))
+        return cls(crawler, crawl_context(crawler).config)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or item.article_id is not None:

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from typing import Any, Self
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from config import Config
-from crawler.configure import (
-    CONFIG_OBJECT_SETTING,
-    apply_config,
-    describe_settings,
-    routine_level,
-)
+from crawler.addon import CrawlContext, crawl_context, describe_settings
 from crawler.responses import describe_failure, page_kind
 from records import FetchedPage, FetchFailure, FetchStatus, Lead
 from store import Store
@@ -38,31 +33,46 @@ def count(crawler: Crawler, outcome: str) -> None:
 
 
 class ArticleSpider(scrapy.Spider):
-    config: Config
-    store: Store
-    max_fetch_attempts: int
     requested: set[str]  # links asked for in this crawl
-    routine: int  # log level of routine lines: INFO by hand, DEBUG in the daemon
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        super().update_settings(settings)
-        apply_config(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = crawler.settings[CONFIG_OBJECT_SETTING]
-        spider.store = Store(spider.config.storage.url)
         spider.requested = set()
-        spider.max_fetch_attempts = crawler.settings.getint("OISWATCH_MAX_FETCH_ATTEMPTS", 3)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._close_store, signal=signals.spider_closed)
-        spider.routine = routine_level(crawler.settings)
-        logger.log(spider.routine, "crawl settings: %s", describe_settings(crawler.settings))
         return spider
 
+    # Read when first needed: Scrapy makes the spider before the add-ons apply the
+    # configuration (crawler.addon), and the settings are final only once the crawl opens.
+    @cached_property
+    def context(self) -> CrawlContext:
+        return crawl_context(self.crawler)
+
+    @property
+    def config(self) -> Config:
+        return self.context.config
+
+    @property
+    def max_fetch_attempts(self) -> int:
+        return self.config.crawl.max_fetch_attempts
+
+    @property
+    def routine(self) -> int:
+        """The log level of routine lines: INFO by hand, DEBUG in the daemon."""
+        return self.context.routine
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.config.storage.url)
+
+    def _opened(self) -> None:
+        logger.log(self.routine, "crawl settings: %s", describe_settings(self.crawler))
+        self.store  # noqa: B018 - open it now: a store that cannot open stops the crawl here
+
     def _close_store(self) -> None:
-        self.store.close()
+        if "store" in self.__dict__:
+            self.store.close()
 
     def count(self, outcome: str) -> None:
         count(self.crawler, outcome)
