@@ -15,7 +15,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 import alerts
-from config import Config, ConfigError, resolve_path
+from classifier.from_config import rules_path
+from config import Config
 from crawler.addon import crawl_context
 from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
@@ -32,26 +33,6 @@ def _store(crawler: Crawler) -> Store:
     store = getattr(crawler.spider, "store", None)
     assert isinstance(store, Store), crawler.spider
     return store
-
-
-def rules_path(config: Config) -> str | None:
-    """The `[classifier] rules` file as an absolute path, checked: None means the bundled rules.
-
-    Read and compiled here, once, so a missing or broken file stops the crawl before the
-    first fetch with one error naming the file, rather than failing every page in a worker.
-    """
-    if not config.classifier.rules:
-        return None
-    from classifier import load_rules
-    from classifier.rules import RulesError
-
-    path = resolve_path(config, config.classifier.rules).resolve()
-    where = f"{config.source}: " if config.source else ""
-    try:
-        load_rules(path)
-    except RulesError as exc:
-        raise ConfigError(f"{where}[classifier] rules: {exc}") from None
-    return str(path)
 
 
 def to_article(page: FetchedPage, result: PageResult, now: datetime) -> Article:

@@ -136,20 +136,10 @@ class BackfillSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.progress_total = len(self.args.urls)
 
-    def closed(self, reason: str) -> None:
-        # Alerts asked for with -a alert=yes go out now rather than at the next daemon
-        # dispatch (there may be no daemon). Claims are atomic, so a running daemon
-        # delivering the same rows at the same time sends none of them twice.
-        if self.args.alert:
-            from alerts import dispatch_due
-
-            stats = dispatch_due(self.store, self.config)
-            logger.info(
-                "alerts after the backfill: %d sent, %d to retry, %d dead",
-                stats.sent,
-                stats.failed,
-                stats.dead,
-            )
+    @property
+    def deliver_alerts(self) -> bool:
+        """-a alert=yes: the alerts go out at the end of the crawl (crawler.extensions)."""
+        return self.args.alert
 
     def _outlet(self, url: str) -> str:
         return self.args.outlet or urlsplit(url).hostname or url
