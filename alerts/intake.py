@@ -12,14 +12,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from alerts import outbox
 from alerts.destinations import destinations
 from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
 from incidents.matching import match
 from records import ArticleRef, codec
-from store import utcnow
+from store import outbox, utcnow
 from store.schema import alerts as alerts_table
 
 log = logging.getLogger("oiswatch.alerts")

@@ -28,7 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from oiswatch.cycle import Cycle
-from store.lock import HEARTBEAT_SECONDS, LockLost, StoreLock
+from store.lock import HEARTBEAT_SECONDS, LockLost, ServiceLock
 
 log = logging.getLogger("oiswatch.daemon")
 
@@ -48,7 +48,7 @@ class Daemon:
     def __init__(
         self,
         cycle: Cycle,
-        lock: StoreLock,
+        lock: ServiceLock,
         *,
         digest: DigestFn | None = None,
         grace_seconds: float = 20.0,

@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from alerts import outbox
 from config import Config
-from store import Store
+from store import Store, outbox
 from store.polls import PollRun, recent_runs
 from store.schema import articles
 

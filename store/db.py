@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 from records import Article, FetchFailure, FetchStatus, Lead, codec
+from store.backends import backend_for
 from store.engine import StoreError, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
@@ -49,6 +50,7 @@ _INSERT_SOURCE = article_sources.insert()
 class Store(FeedRecords, ArticleReads):
     def __init__(self, url: str) -> None:
         self.url = url
+        self.backend = backend_for(url)
         self.engine = make_engine(url)
         try:
             upgrade(self.engine)

@@ -15,10 +15,10 @@ from pathlib import Path
 from alert_fixtures import STORY_A, T0, article, free_port, http, smtp, store_article
 from conftest import REPO
 
-from alerts import dispatch_due, outbox
+from alerts import dispatch_due
 from alerts.dispatch import lease_seconds
 from config import load_config
-from store import Store
+from store import Store, outbox
 
 LATER = T0 + timedelta(hours=1)
 

@@ -26,10 +26,11 @@ from alert_fixtures import (
 )
 from sqlalchemy import select
 
-from alerts import dispatch_due, outbox, resend, send_digest
+from alerts import dispatch_due, resend, send_digest
 from alerts.channels.email import EmailChannel
 from alerts.dispatch import make_test_alert
 from alerts.render.payloads import verify
+from store import outbox
 from store.schema import outbox as outbox_table
 
 LATER = T0 + timedelta(hours=1)

@@ -35,7 +35,7 @@ def _test(config) -> int:
 
 
 def _list(store, args: argparse.Namespace) -> int:
-    from alerts import outbox
+    from store import outbox
 
     with store.engine.connect() as conn:
         rows = outbox.entries(conn, args.status, args.limit)

@@ -12,7 +12,6 @@ from oiswatch.service import (
     start_service,
     take_lock,
 )
-from store.leader import is_postgresql
 from store.lock import HEARTBEAT_SECONDS
 
 HELP = "run the service: poll feeds on a schedule, classify, store and deliver alerts"
@@ -33,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
     config, store = start_service(args)
-    if is_postgresql(config.storage.url):
-        # Scaled out: many `oiswatch run` compete; the advisory-lock holder schedules.
+    if store.backend.shared:
+        # Scaled out: many `oiswatch run` compete; the scheduler lock's holder schedules.
         return run_as_candidate(config, store, args)
     lock = take_lock(store, "oiswatch run")
     if lock is None:
@@ -74,7 +73,8 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     from store.leader import AdvisoryLeaderLock
 
     log = logging.getLogger("oiswatch.leader")
-    lock = AdvisoryLeaderLock(config.storage.url, "run")
+    lock = store.backend.scheduler_lock(store.engine, config.storage.url, "run")
+    assert isinstance(lock, AdvisoryLeaderLock)  # a shared store elects its scheduler
     retry = config.cluster.standby_retry_seconds
 
     async def main() -> int:

@@ -13,7 +13,7 @@ import logging
 
 from config import ConfigError
 from oiswatch.cli import load
-from store.leader import is_postgresql
+from store.backends import backend_for
 
 HELP = "run one crawl worker: fetch, extract, classify and store links queued in Redis"
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             f"{config.source or '<config>'}: cluster.redis_url: not set; "
             "`oiswatch worker` takes its links from that Redis server"
         )
-    if not is_postgresql(config.storage.url):
+    if not backend_for(config.storage.url).shared:
         logging.getLogger("oiswatch").warning(
             "storage is not PostgreSQL: workers on other machines cannot share it"
         )

@@ -42,6 +42,14 @@ class OutboxEntry:
     key: str = ""  # the alert's key, e.g. "article:12"
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A row leased to one dispatcher, and the stored JSON of its alert."""
+
+    entry: OutboxEntry
+    payload: str
+
+
 def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None) -> float:
     """Delay before retry number ``attempts``: doubling from ``base``, capped, jittered.
 
@@ -166,6 +174,10 @@ def claim_next(
     entry = get(conn, entry_id)
     conn.execute(update(outbox).where(outbox.c.id == entry_id).values(**_leased(now, lease)))
     return entry
+
+
+def alert_payload(conn: Connection, alert_id: int) -> str:
+    return str(conn.execute(select(alerts.c.payload).where(alerts.c.id == alert_id)).scalar_one())
 
 
 def record_sent(conn: Connection, entry_id: int, now: datetime) -> None:
