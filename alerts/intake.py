@@ -19,6 +19,7 @@ from incidents import db as incidents
 from incidents.matching import match
 from records import ArticleRef, codec
 from store import outbox, utcnow
+from store.engine import inserted_id
 from store.schema import alerts as alerts_table
 
 log = logging.getLogger("oiswatch.alerts")
@@ -114,4 +115,4 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             payload=codec.dumps(alert),
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, or_, select, update
 from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
 from incidents.similarity import decode, encode, proper_names, signature
 from records import ArticleRef, IncidentRef
+from store.engine import inserted_id
 from store.schema import articles, incident_articles, incidents
 
 # An incident stays open to new reports this long after its last one.
@@ -128,7 +129,7 @@ def open_incident(
             agencies=json.dumps(sorted(feats.agencies)),
         )
     )
-    incident_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    incident_id = inserted_id(result)
     attach(conn, incident_id, article_id, "first", None, feats, now)
     return incident_id
 

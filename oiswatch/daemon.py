@@ -21,6 +21,7 @@ import signal
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -127,7 +128,7 @@ class Daemon:
         groups = poll_groups(self.config)
         for minutes, feeds in groups.items():
             scheduler.add_job(
-                self._tracked(f"poll every {minutes:g} min", lambda f=feeds: self._poll(f)),
+                self._tracked(f"poll every {minutes:g} min", partial(self._poll, feeds)),
                 IntervalTrigger(seconds=minutes * 60, jitter=schedule.jitter_seconds or None),
                 id=f"poll-{minutes:g}",
                 next_run_time=now,

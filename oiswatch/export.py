@@ -9,12 +9,11 @@ hospital", "the state patrol took over the investigation").
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, select
 
@@ -170,7 +169,7 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """CSV with COLUMNS; unknown facts are empty cells, lists are "; "-joined."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -181,7 +180,7 @@ def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
     return n
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """One JSON object per incident: COLUMNS plus its ``articles``."""
     n = 0
     for rec in records:

@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from records import Article, FetchFailure, FetchStatus, Lead, codec
 from store.backends import backend_for
-from store.engine import StoreError, make_engine, strip_nul, utcnow
+from store.engine import StoreError, inserted_id, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
 from store.reads import ArticleReads
@@ -185,7 +185,7 @@ class Store(FeedRecords, ArticleReads):
             result = conn.execute(
                 _INSERT_ARTICLE, {"url": article.url, "discovered_at": now, "attempts": 1, **values}
             )
-            article_id = int(result.inserted_primary_key[0])
+            article_id = inserted_id(result)
         else:
             article_id = int(own_id)  # type: ignore[call-overload]
             conn.execute(_UPDATE_ARTICLE, {"row_id": article_id, **values})

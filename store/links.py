@@ -67,7 +67,7 @@ def needing_fetch(
     for chunk in chunks(ids):
         query = select(*columns).where(articles.c.entry_id.in_(chunk))
         rows.extend(tuple(row) for row in conn.execute(query))
-    by_key: dict[tuple[str, str], set[tuple[str, str, int]]] = {}
+    by_key: dict[tuple[str, str | None], set[tuple[str, str, int]]] = {}
     for url, canonical, entry_id, status, attempts in rows:
         row = (url, status, attempts)  # the url makes rows found twice count once
         for key in (("link", url), ("link", canonical), ("id", entry_id)):

@@ -14,8 +14,9 @@ import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Select, func, select, update
 
 from records.codec import Timestamp
 from store.schema import alerts, outbox
@@ -57,7 +58,7 @@ def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None
     failing together (one dead receiver) do not all retry in the same second.
     """
     rng = rng or random.Random()
-    full = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    full = min(base * 2.0 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
     return full * (0.5 + rng.random() / 2)
 
 
@@ -81,7 +82,7 @@ def add(conn: Connection, alert_id: int, keys: Iterable[str], now: datetime) -> 
     return n
 
 
-def _query():
+def _query() -> Select[Any]:
     return select(outbox, alerts.c.event, alerts.c.key).join(
         alerts, alerts.c.id == outbox.c.alert_id
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from oiswatch.service import (
     EXIT_LOCKED,
@@ -13,6 +14,13 @@ from oiswatch.service import (
     take_lock,
 )
 from store.lock import HEARTBEAT_SECONDS
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from config import Config
+    from oiswatch.daemon import Daemon
+    from store import Store
 
 HELP = "run the service: poll feeds on a schedule, classify, store and deliver alerts"
 
@@ -56,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_now_if_stuck(code)
 
 
-def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def run_as_candidate(config: Config, store: Store, args: argparse.Namespace) -> int:
     """Stand by until this process holds the PostgreSQL leader lock, then schedule.
 
     A leader whose lock session breaks (a network cut, a restarted or failed-over
@@ -119,7 +127,7 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     return exit_now_if_stuck(code)
 
 
-async def serve(daemon, stop) -> int:  # type: ignore[no-untyped-def]
+async def serve(daemon: Daemon, stop: asyncio.Event) -> int:
     """Run the daemon; a signal that came before it installed its own handlers stops it."""
     import asyncio
 
