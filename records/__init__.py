@@ -9,7 +9,7 @@ another package of the project. ``records.codec`` turns any of them into JSON an
 from records.article import Article, FetchedPage, FetchFailure, Lead
 from records.incident import ArticleRef, IncidentRef
 from records.status import Category, Event, FetchStatus, OutboxStatus, Relation
-from records.verdict import CATEGORIES, Evidence, Location, Verdict
+from records.verdict import CATEGORIES, Evidence, Facts, Location, Verdict
 
 __all__ = [
     "CATEGORIES",
@@ -18,6 +18,7 @@ __all__ = [
     "Category",
     "Event",
     "Evidence",
+    "Facts",
     "FetchFailure",
     "FetchStatus",
     "FetchedPage",

@@ -33,6 +33,20 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the classifier pulls out of an article it flags (all unknown otherwise)."""
+
+    fatal: bool | None = None
+    anyone_hit: bool | None = None
+    officer_injured: bool | None = None
+    agencies: tuple[str, ...] = ()
+    investigating_agency: str | None = None
+    location: Location | None = None
+    incident_date: date | None = None
+    followup: bool = False
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the classifier decided about one article, why, and the facts it pulled out."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import (
@@ -144,7 +145,7 @@ class Store(FeedRecords, ArticleReads):
         article: Article,
         now: datetime | None = None,
         *,
-        own_id: int | None | object = ...,
+        own_id: int | None | EllipsisType = ...,
     ) -> int:
         """Insert or complete the article's row inside the caller's transaction.
 
@@ -187,7 +188,7 @@ class Store(FeedRecords, ArticleReads):
             )
             article_id = inserted_id(result)
         else:
-            article_id = int(own_id)  # type: ignore[call-overload]
+            article_id = own_id
             conn.execute(_UPDATE_ARTICLE, {"row_id": article_id, **values})
         self.record_source(conn, article_id, article.feed, new=own_id is None)
         return article_id
@@ -203,7 +204,7 @@ class Store(FeedRecords, ArticleReads):
         original_id: int,
         now: datetime | None = None,
         *,
-        own_id: int | None | object = ...,
+        own_id: int | None | EllipsisType = ...,
     ) -> None:
         """Keep a second link to an article we have, so it is never fetched again."""
         now = now or utcnow()

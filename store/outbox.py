@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select, update
+from sqlalchemy import Connection, Row, Select, func, select, update
 
 from records.codec import Timestamp
 from store.schema import alerts, outbox
@@ -88,8 +88,8 @@ def _query() -> Select[Any]:
     )
 
 
-def _entry(row: object) -> OutboxEntry:
-    return OutboxEntry(**row._mapping)  # type: ignore[attr-defined]
+def _entry(row: Row[Any]) -> OutboxEntry:
+    return OutboxEntry(**row._mapping)
 
 
 def due(
