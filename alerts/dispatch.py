@@ -141,12 +141,12 @@ def resend(
 
 def make_test_alert(now: datetime) -> Alert:
     """A clearly marked alert about no real event, to check every destination end to end."""
-    from records import ArticleRef, Evidence, IncidentRef, Location, Verdict
+    from records import ArticleRef, Category, Event, Evidence, IncidentRef, Location, Verdict
 
     sentence = "This is a test: no officer fired and no one was shot."
     verdict = Verdict(
         ois=True,
-        category="ois",
+        category=Category.OIS,
         score=1.0,
         evidence=(Evidence(sentence, ((10, 14),), "test alert"),),
         reason="Test alert sent by `oiswatch alerts test`.",
@@ -160,7 +160,7 @@ def make_test_alert(now: datetime) -> Alert:
     )
     incident = IncidentRef(id=0, uid=f"test-{int(now.timestamp())}", opened_at=now)
     return Alert(
-        id=0, event="test", created_at=now, article=article, incident=incident, verdict=verdict
+        id=0, event=Event.TEST, created_at=now, article=article, incident=incident, verdict=verdict
     )
 
 

@@ -20,7 +20,7 @@ from classifier import dates, facts
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
-from records import Evidence, Facts, Verdict
+from records import Category, Evidence, Facts, Verdict
 
 MAX_EVIDENCE = 4
 
@@ -40,7 +40,9 @@ def classify(
     found = scan(sentences, rules)
     score = _score(found.fired, rules.threshold)
     ois = score >= rules.threshold
-    category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
+    category = (
+        Category.OIS if ois else (Category.OFFICER_SHOT if found.victim else Category.NOT_OIS)
+    )
     deciding = _deciding(found, ois)
     evidence = tuple(Evidence(h.sentence.text, h.spans, h.rule) for h in deciding)
     all_text = [s.text for s in sentences]
@@ -128,7 +130,7 @@ def _reason(found: Findings, ois: bool, category: str, score: float, rules: Rule
     if ois:
         best = max(found.fired, key=lambda h: h.weight)
         return f"An officer fired ({best.rule}): “{_short(best.sentence.text)}”.{note}"
-    if category == "officer_shot":
+    if category == Category.OFFICER_SHOT:
         return (
             "An officer was shot or shot at, but no sentence says an officer fired: "
             f"“{_short(found.victim[0].sentence.text)}”.{note}"

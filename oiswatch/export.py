@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from sqlalchemy import Connection, select
 
 from incidents.db import agency_key
+from records import Relation
 from store import Store
 from store.schema import articles, incident_articles, incidents
 
@@ -79,7 +80,7 @@ def _iso(value: Any) -> Any:
 def incident_record(row: Any, arts: list[ExportArticle]) -> dict[str, Any]:
     """One incident as a flat record (COLUMNS) plus its ``articles`` list. Pure."""
     # Copies (syndication) are coverage, not new reporting: first/latest skip them.
-    reports = [a for a in arts if a.relation != "copy"] or arts
+    reports = [a for a in arts if a.relation != Relation.COPY] or arts
     first, latest = reports[0], reports[-1]
     agencies = _agencies(arts)
     date_value = row.event_date or _latest(arts, lambda v: v.get("incident_date"))

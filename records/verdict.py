@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import PlainSerializer
 
-CATEGORIES = ("ois", "officer_shot", "not_ois")
+from records.status import Category
 
 # Written with three decimals: more would be noise in an alert or a stored verdict.
 Score = Annotated[float, PlainSerializer(lambda score: round(score, 3), when_used="json")]
@@ -51,7 +51,7 @@ class Verdict:
     """What the classifier decided about one article, why, and the facts it pulled out."""
 
     ois: bool
-    category: str
+    category: Category
     score: Score
     evidence: tuple[Evidence, ...]
     reason: str
