@@ -1,7 +1,5 @@
 """Alerts reach a real SMTP server and a real webhook receiver on 127.0.0.1, exactly once."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
-
 from __future__ import annotations
 
 import json
@@ -18,10 +16,7 @@ from alert_fixtures import (
     SmtpReceiver,
     article,
     free_port,
-    http,
     make_config,
-    smtp,
-    store,
     store_article,
 )
 from sqlalchemy import select
