@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -17,7 +16,7 @@ from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
 from incidents.matching import match
-from records import ArticleRef, Category, Event, Relation, codec
+from records import Article, ArticleRef, Category, Event, Relation, Verdict, codec
 from store import outbox, utcnow
 from store.engine import inserted_id
 from store.schema import alerts as alerts_table
@@ -25,7 +24,7 @@ from store.schema import alerts as alerts_table
 log = logging.getLogger("oiswatch.alerts")
 
 
-def is_alertable(verdict: Any, settings: AlertsConfig) -> bool:
+def is_alertable(verdict: Verdict | None, settings: AlertsConfig) -> bool:
     """Whether a verdict is the kind editors asked to hear about (whatever ``article.alert``)."""
     if verdict is None:
         return False
@@ -40,7 +39,7 @@ def is_alertable(verdict: Any, settings: AlertsConfig) -> bool:
 def enqueue(
     conn: Connection,
     article_id: int,
-    article: Any,
+    article: Article,
     config: Config,
     now: datetime | None = None,
 ) -> int:

@@ -12,11 +12,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, Row, or_, select, update
 
 from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
 from incidents.similarity import decode, encode, proper_names, signature
-from records import ArticleRef, IncidentRef, Relation
+from records import Article, ArticleRef, IncidentRef, Relation
 from store.engine import inserted_id
 from store.schema import articles, incident_articles, incidents
 
@@ -30,8 +30,8 @@ def agency_key(name: str) -> str:
     return " ".join(re.findall(r"[a-z]+", name.casefold()))
 
 
-def features_of(article: Any) -> Features:
-    """The facts of a stored article (``crawler.items.Article`` with a verdict)."""
+def features_of(article: Article) -> Features:
+    """The facts of a stored article (with its verdict, when classified)."""
     v = article.verdict
     loc = v.location if v else None
     agencies = tuple(v.agencies) if v else ()
@@ -41,7 +41,7 @@ def features_of(article: Any) -> Features:
     # A follow-up's publication day says nothing about when the shooting happened.
     if event_date is None and article.published and not (v and v.followup):
         event_date = article.published.date()
-    exclude = [*agencies, loc.city if loc else "", article.outlet or ""]
+    exclude = [*agencies, (loc.city or "") if loc else "", article.outlet or ""]
     text = "\n".join(filter(None, [article.title, article.text]))
     return Features(
         signature=signature(article.text or article.title or ""),
@@ -61,7 +61,7 @@ def incident_of(conn: Connection, article_id: int) -> int | None:
     return row.incident_id if row else None
 
 
-def _facts(row: Any) -> Features:
+def _facts(row: Row[Any]) -> Features:
     return Features(
         signature=(),
         names=frozenset(),

@@ -28,7 +28,7 @@ from store.engine import StoreError, inserted_id, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
 from store.reads import ArticleReads
-from store.schema import article_sources, articles
+from store.schema import ARTICLE_COLUMNS, article_sources, articles
 
 # Statements of the per-article write path, built once: SQLAlchemy then reuses their
 # compiled form, where building a statement per call cost more than running it.
@@ -155,22 +155,10 @@ class Store(FeedRecords, ArticleReads):
         """
         now = now or utcnow()
         verdict = article.verdict
-        values: dict[str, Any] = {
-            "canonical_url": article.canonical_url,
-            "entry_id": article.entry_id,
-            "feed": article.feed,
-            "outlet": article.outlet,
-            "title": article.title,
-            "author": article.author,
-            "published": article.published,
-            "language": article.language,
-            "text": article.text,
-            "content_hash": article.content_hash,
-            "fetched_at": article.fetched_at or now,
-            "fetch_status": FetchStatus.OK,
-            "fetch_error": None,
-            "http_status": article.http_status,
-        }
+        values: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_COLUMNS}
+        values.update(
+            fetched_at=article.fetched_at or now, fetch_status=FetchStatus.OK, fetch_error=None
+        )
         values = {key: strip_nul(value) for key, value in values.items()}
         if verdict is not None:
             values.update(

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, or_, select
 
 from records import Article, FetchStatus, Lead, Verdict, codec
 from store.links import maybe_stored, needing_fetch
-from store.schema import articles
+from store.schema import ARTICLE_COLUMNS, articles
 
 
 class ArticleReads:
@@ -86,24 +86,13 @@ class ArticleReads:
         verdict = None
         if row["verdict"]:
             verdict = codec.loads(Verdict, row["verdict"])
-        return Article(
-            url=row["url"],
+        values = {name: row[name] for name in ARTICLE_COLUMNS}
+        values.update(
             canonical_url=row["canonical_url"] or row["url"],
-            title=row["title"],
-            outlet=row["outlet"],
-            published=row["published"],
-            feed=row["feed"],
-            entry_id=row["entry_id"],
-            author=row["author"],
-            language=row["language"],
             text=row["text"] or "",
             content_hash=row["content_hash"] or "",
-            fetched_at=row["fetched_at"],
-            http_status=row["http_status"],
-            verdict=verdict,
-            alert=False,
-            article_id=row["id"],
         )
+        return Article(url=row["url"], verdict=verdict, alert=False, article_id=row["id"], **values)
 
     def article_counts(self, since: datetime | None = None) -> dict[str, int]:
         query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)

@@ -6,6 +6,7 @@ naive and aware datetimes whatever the backend.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -25,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from records import FetchStatus
+from records import Article, FetchStatus
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -96,6 +97,12 @@ articles = Table(
     Index("ix_articles_entry_id", "entry_id"),
     Index("ix_articles_content_hash", "content_hash"),
     Index("ix_articles_fetch_status", "fetch_status"),
+)
+
+# The fields of records.Article kept in a column of the same name, written and read as they
+# are (the link itself and the verdict, kept as JSON, aside).
+ARTICLE_COLUMNS = tuple(
+    f.name for f in fields(Article) if f.name in articles.c and f.name not in ("url", "verdict")
 )
 
 # Which feeds an article was seen in; an article syndicated to several feeds keeps all.
