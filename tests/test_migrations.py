@@ -59,7 +59,7 @@ def test_first_release_store_upgrades_to_head_keeping_its_data(store_url: str) -
             )
         state = store.feed_state("kcur")
         assert state is not None and (state.etag, state.entries_seen) == ('"e1"', 7)
-        assert not store.needs_fetch("https://x.test/a", None, 3)
+        assert not store.needs_fetch("https://x.test/a", None, 3, feed=None)
         # New rows go on after the old ones.
         with store.begin() as conn:
             new_id = store.save_article(

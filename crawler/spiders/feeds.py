@@ -141,6 +141,7 @@ class FeedsSpider(ArticleSpider):
         wanted = self.store.needing_fetch(
             [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
             self.max_fetch_attempts,
+            feed=feed.name,
         )
         for entry, fetch in zip(linked, wanted, strict=True):
             assert entry.link is not None
