@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from crawlkit import scrapy, write_config
+from mocksite import MockSite
 from mocksite.pages import article_page, story
 from sqlalchemy import create_engine, select
 
-from mocksite import MockSite
 from store.schema import articles, feeds
 
 

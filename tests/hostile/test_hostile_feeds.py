@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hostilekit import add_story, crawl_feeds, write_config
-
 from mocksite import FeedItem, MockSite
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
