@@ -45,6 +45,7 @@ def crawl_settings(config: Config) -> dict[str, Any]:
         "RETRY_TIMES": crawl.retry_times,
         "OISWATCH_MAX_FETCH_ATTEMPTS": crawl.max_fetch_attempts,
         "OISWATCH_EXTRACTION_WORKERS": crawl.extraction_workers,
+        "OISWATCH_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
         "LOG_LEVEL": config.logging.level,
         **cluster_settings(config),
     }

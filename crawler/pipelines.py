@@ -13,14 +13,21 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 import alerts
 from config import Config, ConfigError, resolve_path
 from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
 from crawler.dates import in_date_range
-from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
+from crawler.exceptions import (
+    DuplicateArticle,
+    ExtractionFailed,
+    NotAnArticle,
+    OutsideDateRange,
+    StoreWriteFailed,
+)
 from crawler.items import Article, FetchedPage
-from crawler.spiders.base import count
+from crawler.spiders.base import count, store_problem
 from crawler.workers import PagePool
 from store import Store
 
@@ -117,7 +124,6 @@ class ProcessPipeline:
         if not isinstance(item, FetchedPage):
             return item
         assert self.pool is not None
-        store = _store(self.crawler)
         result = await self.pool.process(
             item.body,
             item.final_url,
@@ -132,14 +138,12 @@ class ProcessPipeline:
             # No text is final (a gallery, an index page); an extraction error is retried.
             status = "failed" if result.error else "skipped"
             error = result.error or "no article text on the page"
-            store.record_failure(
-                item.url,
+            page = {"url": item.url, "feed": item.feed, "outlet": item.outlet}
+            self.crawler.spider.record_failure(  # type: ignore[union-attr]
+                {**page, "entry_id": item.entry_id},
                 status=status,
                 error=error,
                 http_status=item.http_status,
-                feed=item.feed,
-                outlet=item.outlet,
-                entry_id=item.entry_id,
             )
             count(self.crawler, status)
             raise (ExtractionFailed if result.error else NotAnArticle)(f"{item.url}: {error}")
@@ -168,13 +172,21 @@ class StorePipeline:
         if not isinstance(item, Article) or item.article_id is not None:
             return item  # not ours, or read back from the store for export
         store = _store(self.crawler)
-        with store.begin() as conn:
-            article_id, original = store.store_article(conn, item)
-            duplicate = original is not None
-            if not duplicate:
-                # Always: a backfilled article (alert off) still joins or opens its incident,
-                # for the export and for later live reports; enqueue sends nothing for it.
-                queued = alerts.enqueue(conn, article_id, item, self.config)
+        try:
+            with store.begin() as conn:
+                article_id, original = store.store_article(conn, item)
+                duplicate = original is not None
+                if not duplicate:
+                    # Always: a backfilled article (alert off) still joins or opens its
+                    # incident, for the export and for later live reports; enqueue sends
+                    # nothing for it.
+                    queued = alerts.enqueue(conn, article_id, item, self.config)
+        except SQLAlchemyError as exc:
+            # Nothing of the article was written (one transaction); its feed's poll fails,
+            # so the next poll reads the feed in full and fetches the article again.
+            self.crawler.spider.store_failed(item.url, item.feed, exc)  # type: ignore[union-attr]
+            count(self.crawler, "failed")
+            raise StoreWriteFailed(f"{item.url}: {store_problem(exc)}") from None
         if duplicate:
             count(self.crawler, "duplicate")
             raise DuplicateArticle(f"{item.url}: same canonical URL as article {original}")

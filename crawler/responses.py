@@ -16,6 +16,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
+from crawler.exceptions import AddressRefused
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Magic numbers of what news sites most often link besides pages.
 _SIGNATURES = (
@@ -79,6 +81,8 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFai
         return FetchFailure("failed", "connection refused")
     if isinstance(exc, ResponseDataLossError):
         return FetchFailure("failed", f"response cut short: {exc}")
+    if isinstance(exc, AddressRefused):
+        return FetchFailure("skipped", str(exc))
     if isinstance(exc, IgnoreRequest):
         message = str(exc) or type(exc).__name__
         if "robots.txt" in message:

@@ -31,6 +31,7 @@ class CrawlStats:
     articles_failed: int
     flagged: int
     finish_reason: str | None
+    store_failures: int = 0  # writes the store refused (locked, full): their feeds failed
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> Self:
@@ -47,6 +48,7 @@ class CrawlStats:
             articles_failed=n(OUTCOME_PREFIX + "failed"),
             flagged=n("oiswatch/flagged"),
             finish_reason=stats.get("finish_reason"),
+            store_failures=n("oiswatch/store_failures"),
         )
 
 

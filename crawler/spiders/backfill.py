@@ -136,6 +136,10 @@ class BackfillSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.progress_total = len(self.args.urls)
 
+    def operator_urls(self) -> list[str]:
+        given = [*self.args.urls, *([self.args.sitemap] if self.args.sitemap else [])]
+        return [*super().operator_urls(), *given]
+
     def closed(self, reason: str) -> None:
         # Alerts asked for with -a alert=yes go out now rather than at the next daemon
         # dispatch (there may be no daemon). Claims are atomic, so a running daemon

@@ -13,12 +13,13 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from config import FeedConfig
 from crawler.feeds import parse_feed
 from crawler.responses import describe_failure
-from crawler.spiders.base import ArticleSpider
+from crawler.spiders.base import ArticleSpider, store_problem
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,41 @@ class FeedsSpider(ArticleSpider):
     name = "feeds"
     # Feed name -> (url, ETag, Last-Modified) of the feeds read in full in this crawl.
     validators: dict[str, tuple[str, str | None, str | None]]
+    read_in_full: set[str]  # feeds counted as fetched (not 304, not failed)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = {}
+        self.read_in_full = set()
+
+    def store_failed(self, url: str, feed: str | None, exc: Exception) -> None:
+        if feed and feed not in self.store_failures:
+            # Counted failed rather than fetched: a feed whose articles were not stored
+            # has not been polled.
+            stats = self.crawler.stats
+            assert stats is not None
+            if feed in self.read_in_full:
+                stats.inc_value("oiswatch/feeds/fetched", -1)
+            stats.inc_value("oiswatch/feeds/failed")
+        super().store_failed(url, feed, exc)
+
+    def _fail_feeds_whose_writes_failed(self) -> None:
+        """Their validators are not saved, so the next poll reads them in full and fetches
+        the articles the store refused; the failure goes to the feed's record for `status`."""
+        urls = {f.name: str(f.url) for f in self.config.feeds}
+        for name, problem in self.store_failures.items():
+            self.validators.pop(name, None)
+            error = f"store write failed: {problem}"
+            logger.error("feed %s failed: %s; its entries are fetched again next poll", name, error)
+            if name not in urls:
+                continue
+            try:
+                self.store.record_feed_poll(name, urls[name], status="store", ok=False, error=error)
+            except SQLAlchemyError as exc:
+                logger.error("feed %s: could not record the failure: %s", name, store_problem(exc))
 
     def closed(self, reason: str) -> None:
+        self._fail_feeds_whose_writes_failed()
         # A 304 next time would hide the entries of a crawl cut short, so the validators
         # are saved only once every article request has been dealt with.
         if reason != "finished":
@@ -115,20 +145,31 @@ class FeedsSpider(ArticleSpider):
                 parsed.bozo_error,
                 len(parsed.entries),
             )
-        self.store.record_feed_poll(
-            feed.name,
-            str(feed.url),
-            status=str(response.status),
-            ok=True,
-            error=parsed.bozo_error if parsed.bozo else None,
-            entries=len(parsed.entries),
-        )
+        try:
+            self.store.record_feed_poll(
+                feed.name,
+                str(feed.url),
+                status=str(response.status),
+                ok=True,
+                error=parsed.bozo_error if parsed.bozo else None,
+                entries=len(parsed.entries),
+            )
+            # One query for the whole feed rather than one per entry.
+            linked = [entry for entry in parsed.entries if entry.link is not None]
+            wanted = self.store.needing_fetch(
+                [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
+                self.max_fetch_attempts,
+                feed=feed.name,
+            )
+        except SQLAlchemyError as exc:
+            self.store_failed(str(feed.url), feed.name, exc)
+            return
         etag, last_modified = _header(response, "ETag"), _header(response, "Last-Modified")
         if etag or last_modified:
             self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
+        self.read_in_full.add(feed.name)
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
-        linked = [entry for entry in parsed.entries if entry.link is not None]
         for entry in parsed.entries:
             if entry.link is None:
                 logger.info(
@@ -137,12 +178,6 @@ class FeedsSpider(ArticleSpider):
                     entry.title or entry.entry_id,
                 )
                 stats.inc_value("oiswatch/feeds/entries_without_link")
-        # One query for the whole feed rather than one per entry.
-        wanted = self.store.needing_fetch(
-            [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
-            self.max_fetch_attempts,
-            feed=feed.name,
-        )
         for entry, fetch in zip(linked, wanted, strict=True):
             assert entry.link is not None
             if not fetch:

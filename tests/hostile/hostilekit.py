@@ -13,6 +13,7 @@ from crawlkit import scrapy, write_config
 from mocksite import MockSite
 from mocksite.pages import article_page, story
 from sqlalchemy import create_engine, select
+from sqlalchemy.exc import OperationalError
 
 from store.schema import articles, feeds
 
@@ -40,6 +41,8 @@ def read_store(db: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str,
         with engine.connect() as conn:
             rows = [dict(r) for r in conn.execute(select(articles)).mappings()]
             feed_rows = [dict(r) for r in conn.execute(select(feeds)).mappings()]
+    except OperationalError:
+        return {}, {}  # no store made: the crawl stopped at start (its log says why)
     finally:
         engine.dispose()
     return {r["url"]: r for r in rows}, {r["name"]: r for r in feed_rows}
