@@ -26,10 +26,10 @@ from twisted.internet.interfaces import (
 )
 from zope.interface import implementer, provider
 
+from crawler.addon import crawl_context
 from crawler.addresses import Origin, address_refusal, origin, origins
 from crawler.exceptions import AddressRefused
 
-ALLOW_SETTING = "OISWATCH_ALLOW_PRIVATE_ADDRESSES"
 # Refusal reasons kept for the middleware to name; a bound, not a cache worth tuning.
 MAX_REASONS = 10_000
 
@@ -130,7 +130,8 @@ class AddressGuard:
         from twisted.internet import reactor
 
         self.policy = install(reactor).policy
-        self.policy.allow_private = self.crawler.settings.getbool(ALLOW_SETTING)
+        config = crawl_context(self.crawler).config
+        self.policy.allow_private = config.crawl.allow_private_addresses
         operator_urls = getattr(spider, "operator_urls", None)
         if operator_urls is not None:
             self.policy.allowed |= origins(operator_urls())
