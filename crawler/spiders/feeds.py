@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -18,9 +19,10 @@ from twisted.python.failure import Failure
 
 from config import FeedConfig
 from crawler.feeds import parse_feed
-from crawler.responses import describe_failure
+from crawler.responses import describe_failure, rest_until
 from crawler.spiders.base import ArticleSpider, store_problem
 from records import Lead
+from store.feeds import FeedState
 
 logger = logging.getLogger(__name__)
 
@@ -86,19 +88,30 @@ class FeedsSpider(ArticleSpider):
         feeds = [f for f in self.config.feeds if f.enabled]
         if not feeds:
             logger.warning("no enabled feeds in the configuration; nothing to poll")
+        now = datetime.now(UTC)
         for feed in feeds:
-            yield self.feed_request(feed)
+            state = self.store.feed_state(feed.name)
+            if state is not None and state.url == str(feed.url):
+                if state.rest_until is not None and state.rest_until > now:
+                    logger.info(
+                        "feed %s: not polled before %s UTC, as its server asked (Retry-After)",
+                        feed.name,
+                        f"{state.rest_until:%Y-%m-%d %H:%M}",
+                    )
+                    self.crawler.stats.inc_value("oiswatch/feeds/resting")  # type: ignore[union-attr]
+                    continue
+            else:
+                state = None  # validators and rests belong to the URL they came from
+            yield self.feed_request(feed, state)
         # Failed articles are retried whether or not their feed has changed.
         for lead in self.store.articles_to_retry(self.max_fetch_attempts):
             request = self.article_request(lead)
             if request is not None:
                 yield request
 
-    def feed_request(self, feed: FeedConfig) -> scrapy.Request:
+    def feed_request(self, feed: FeedConfig, state: FeedState | None) -> scrapy.Request:
         headers = {}
-        state = self.store.feed_state(feed.name)
-        # Conditional GET only when the stored validators belong to the URL configured now.
-        if state is not None and state.url == str(feed.url):
+        if state is not None:
             if state.etag:
                 headers["If-None-Match"] = state.etag
             if state.last_modified:
@@ -198,13 +211,22 @@ class FeedsSpider(ArticleSpider):
         request = failure.request  # type: ignore[attr-defined]
         feed: FeedConfig = request.meta["feed"]
         outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
-        logger.error("feed %s failed: %s", feed.name, outcome.error)
+        response = getattr(failure.value, "response", None)
+        until = None
+        if response is not None:
+            retry_after = _header(response, "Retry-After")
+            until = rest_until(response.status, retry_after, datetime.now(UTC))
+        error = outcome.error
+        if until is not None:
+            error += f"; not polled before {until:%Y-%m-%d %H:%M} UTC, as asked (Retry-After)"
+        logger.error("feed %s failed: %s", feed.name, error)
         self.store.record_feed_poll(
             feed.name,
             str(feed.url),
             status=str(outcome.http_status or outcome.error.split(":")[0][:40]),
             ok=False,
-            error=outcome.error,
+            error=error,
+            rest_until=until,
         )
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("oiswatch/feeds/failed")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 from hostilekit import add_story, crawl_feeds, write_config
 from mocksite import FeedItem, MockSite, Route
@@ -77,5 +78,26 @@ def test_a_feed_declaring_entities_fails_with_that_reason_and_the_others_are_rea
             assert "declares the XML entity" in row["last_error"], (name, row["last_error"])
             assert site.requests_for(f"/{name}/story") == 0, name
         assert "declares the XML entity 'big'" in crawl.log
+    finally:
+        site.stop()
+
+
+def test_a_feed_that_asks_for_rest_is_not_polled_before_its_retry_after(tmp_path):
+    site = MockSite().start()
+    try:
+        soon = format_datetime(datetime.now(UTC) + timedelta(hours=2), usegmt=True)
+        site.add("/busy.rss", Route(429, b"slow down", headers=(("Retry-After", "3600"),)))
+        site.add("/down.rss", Route(503, b"maintenance", headers=(("Retry-After", soon),)))
+        site.add("/flaky.rss", Route(503, b"oops"))  # no Retry-After: polled as usual
+        names = ("busy", "down", "flaky")
+        config = write_config(tmp_path, [(n, site.url(f"/{n}.rss"), "Outlet") for n in names])
+        first = crawl_feeds(config)
+        assert "Retry-After" in first.feeds["busy"]["last_error"]
+        assert first.feeds["busy"]["last_status"] == "429"
+        second = crawl_feeds(config)
+        assert site.requests_for("/busy.rss") == 1
+        assert site.requests_for("/down.rss") == 1
+        assert site.requests_for("/flaky.rss") == 2
+        assert "busy: not polled before" in second.log
     finally:
         site.stop()
