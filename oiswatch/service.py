@@ -74,7 +74,9 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
     lock = StoreLock(store.engine, purpose)
     try:
         lock.acquire()
-        if store.engine.dialect.name == "sqlite":
+        if not store.backend.shared:
+            # Held alone, the store has no other live sender: a row still in flight is a
+            # killed predecessor's.
             release_interrupted_alerts(store)
     except LockHeld as exc:
         print(f"oiswatch: {exc}; not starting", file=sys.stderr)
@@ -92,7 +94,7 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
 
 def release_interrupted_alerts(store: Store, now: datetime | None = None) -> None:
     """Alerts a killed predecessor was sending are due again at once, not after their lease."""
-    from alerts.outbox import release_in_flight
+    from store.outbox import release_in_flight
 
     with store.begin() as conn:
         released = release_in_flight(conn, now or utcnow())

@@ -167,9 +167,9 @@ class FeedsSpider(ArticleSpider):
                 entries=len(parsed.entries),
             )
             # One query for the whole feed rather than one per entry.
-            linked = [entry for entry in parsed.entries if entry.link is not None]
+            linked = [(entry, entry.link) for entry in parsed.entries if entry.link is not None]
             wanted = self.store.needing_fetch(
-                [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
+                [(link, entry.entry_id) for entry, link in linked],
                 self.max_fetch_attempts,
                 feed=feed.name,
             )
@@ -190,13 +190,12 @@ class FeedsSpider(ArticleSpider):
                     entry.title or entry.entry_id,
                 )
                 stats.inc_value("oiswatch/feeds/entries_without_link")
-        for entry, fetch in zip(linked, wanted, strict=True):
-            assert entry.link is not None
+        for (entry, link), fetch in zip(linked, wanted, strict=True):
             if not fetch:
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
             lead = Lead(
-                entry.link,
+                link,
                 outlet=feed.outlet_name,
                 feed=feed.name,
                 entry_id=entry.entry_id,
