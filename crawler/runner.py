@@ -29,6 +29,7 @@ class CrawlStats:
     articles_failed: int
     flagged: int
     finish_reason: str | None
+    store_failures: int = 0  # writes the store refused (locked, full): their feeds failed
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> Self:
@@ -45,6 +46,7 @@ class CrawlStats:
             articles_failed=n(OUTCOME_PREFIX + "failed"),
             flagged=n("oiswatch/flagged"),
             finish_reason=stats.get("finish_reason"),
+            store_failures=n("oiswatch/store_failures"),
         )
 
 

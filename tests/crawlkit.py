@@ -26,11 +26,17 @@ extraction_workers = {workers}
 
 
 def write_config(
-    tmp_path: Path, feeds: list[tuple[str, str, str]], *, workers: int = 2, extra: str = ""
+    tmp_path: Path,
+    feeds: list[tuple[str, str, str]],
+    *,
+    workers: int = 2,
+    extra: str = "",
+    crawl_extra: str = "",
 ) -> Path:
-    """A config file with the given (name, url, outlet) feeds and a store in tmp_path."""
+    """A config file with the given (name, url, outlet) feeds and a store in tmp_path;
+    `crawl_extra` is added to its [crawl] section, `extra` after it."""
     sections = [
-        CRAWL_SECTION.format(workers=workers),
+        CRAWL_SECTION.format(workers=workers) + crawl_extra,
         "[classifier]",
         'region = ["Riverton", "Missouri"]',
         extra,
