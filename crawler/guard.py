@@ -57,7 +57,9 @@ class _PublicOnly:
     """Passes on the addresses a connection may use and notes why the others were dropped."""
 
     def __init__(self, receiver: IResolutionReceiver, where: Origin, policy: Policy) -> None:
-        self.receiver = receiver
+        # Any: zope interfaces declare their methods without self, which mypy (without the
+        # zope plugin) then refuses to call.
+        self.receiver: Any = receiver
         self.where = where
         self.policy = policy
 
@@ -81,7 +83,7 @@ class GuardedResolver:
     """The reactor's name resolver, filtered by a ``Policy``."""
 
     def __init__(self, inner: IHostnameResolver, policy: Policy) -> None:
-        self.inner = inner
+        self.inner: Any = inner  # Any: see _PublicOnly
         self.policy = policy
 
     def resolveHostName(  # noqa: N802 - Twisted's interface
@@ -93,7 +95,7 @@ class GuardedResolver:
         transportSemantics: str = "TCP",  # noqa: N803
     ) -> IHostResolution:
         where = (hostName.lower(), portNumber)
-        receiver = resolutionReceiver
+        receiver: Any = resolutionReceiver
         if not self.policy.permits_any_address(where):
             self.policy.refused.pop(where, None)
             receiver = _PublicOnly(resolutionReceiver, where, self.policy)

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from config import FeedConfig
 from crawler.feeds import parse_feed
 from crawler.responses import describe_failure, rest_until
-from crawler.spiders.base import ArticleSpider, store_problem
+from crawler.spiders.base import ArticleSpider, count, store_problem
 from records import Lead
 from store.feeds import FeedState
 
@@ -98,7 +98,7 @@ class FeedsSpider(ArticleSpider):
                         feed.name,
                         f"{state.rest_until:%Y-%m-%d %H:%M}",
                     )
-                    self.crawler.stats.inc_value("oiswatch/feeds/resting")  # type: ignore[union-attr]
+                    count(self.crawler, "feeds/resting", prefix="oiswatch/")
                     continue
             else:
                 state = None  # validators and rests belong to the URL they came from
