@@ -71,6 +71,8 @@ url = "{store_url}"
 redis_url = "{redis_url}"
 
 [crawl]
+# The links come straight from Redis, not from a configured feed on this host and port.
+allow_private_addresses = true
 obey_robots_txt = false
 download_delay_seconds = 0
 autothrottle = false
