@@ -24,7 +24,7 @@ from twisted.internet.interfaces import (
     IHostResolution,
     IResolutionReceiver,
 )
-from zope.interface import implementer, provider
+from zope.interface import implementer
 
 from crawler.addon import crawl_context
 from crawler.addresses import Origin, address_refusal, origin, origins
@@ -52,11 +52,11 @@ class Policy:
         self.refused[where] = reason
 
 
-@provider(IResolutionReceiver)
+@implementer(IResolutionReceiver)
 class _PublicOnly:
     """Passes on the addresses a connection may use and notes why the others were dropped."""
 
-    def __init__(self, receiver: IResolutionReceiver, where: Origin, policy: Policy) -> None:
+    def __init__(self, receiver: Any, where: Origin, policy: Policy) -> None:
         self.receiver = receiver
         self.where = where
         self.policy = policy
@@ -80,20 +80,20 @@ class _PublicOnly:
 class GuardedResolver:
     """The reactor's name resolver, filtered by a ``Policy``."""
 
-    def __init__(self, inner: IHostnameResolver, policy: Policy) -> None:
+    def __init__(self, inner: Any, policy: Policy) -> None:
         self.inner = inner
         self.policy = policy
 
     def resolveHostName(  # noqa: N802 - Twisted's interface
         self,
-        resolutionReceiver: IResolutionReceiver,  # noqa: N803
+        resolutionReceiver: Any,  # noqa: N803 - an IResolutionReceiver
         hostName: str,  # noqa: N803
         portNumber: int = 0,  # noqa: N803
         addressTypes: Sequence[type[IAddress]] | None = None,  # noqa: N803
         transportSemantics: str = "TCP",  # noqa: N803
-    ) -> IHostResolution:
+    ) -> Any:  # an IHostResolution
         where = (hostName.lower(), portNumber)
-        receiver = resolutionReceiver
+        receiver: Any = resolutionReceiver
         if not self.policy.permits_any_address(where):
             self.policy.refused.pop(where, None)
             receiver = _PublicOnly(resolutionReceiver, where, self.policy)
@@ -144,7 +144,7 @@ class AddressGuard:
         reason = self.policy.refused.get(where) if where else None
         if reason is not None:
             raise AddressRefused(
-                f"refused: {where[0]}:{where[1]} is {reason} "  # type: ignore[index]
+                f"refused: {where[0]}:{where[1]} leads to {reason} "  # type: ignore[index]
                 "(set [crawl] allow_private_addresses = true to allow it)"
             )
         return None

@@ -93,7 +93,7 @@ class ArticleSpider(scrapy.Spider):
         """A write about `url` failed: say so, and fail its feed's poll (FeedsSpider)."""
         problem = store_problem(exc)
         logger.error("store write failed for %s: %s", url, problem)
-        self.crawler.stats.inc_value("oiswatch/store_failures")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("oiswatch/store_failures")
         if feed and feed not in self.store_failures:
             self.store_failures[feed] = problem
 

@@ -98,7 +98,7 @@ class FeedsSpider(ArticleSpider):
                         feed.name,
                         f"{state.rest_until:%Y-%m-%d %H:%M}",
                     )
-                    self.crawler.stats.inc_value("oiswatch/feeds/resting")  # type: ignore[union-attr]
+                    self.crawler.stats.inc_value("oiswatch/feeds/resting")
                     continue
             else:
                 state = None  # validators and rests belong to the URL they came from

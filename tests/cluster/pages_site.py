@@ -68,6 +68,8 @@ url = "{store_url}"
 redis_url = "{redis_url}"
 
 [crawl]
+# The site is on 127.0.0.1 and no feed of this configuration names it.
+allow_private_addresses = true
 obey_robots_txt = false
 download_delay_seconds = 0
 autothrottle = false
