@@ -10,8 +10,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import REPO
 from hostilekit import write_config
+from kit import REPO, env
 from mocksite import FeedItem, MockSite, Route
 from proctree import alive, descendants
 
@@ -22,11 +22,10 @@ def test_a_killed_crawl_leaves_no_extraction_worker_or_forkserver_behind(tmp_pat
     site.add("/slow", Route(hang=True))  # keeps the crawl mid-poll
     site.add_entry("/news.rss", FeedItem("Slow", "/slow", "s-1", datetime.now(UTC)))
     config = write_config(tmp_path, [("news", site.url("/news.rss"), "Outlet")], workers=2)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "OISWATCH_CONFIG": str(config)}
     crawl = subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "feeds", "-s", "DOWNLOAD_TIMEOUT=60"],
         cwd=REPO,
-        env=env,
+        env=env(OISWATCH_CONFIG=str(config)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

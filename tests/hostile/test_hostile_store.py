@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -10,19 +9,11 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import REPO
 from hostilekit import add_story, read_store, write_config
+from kit import REPO, env, oiswatch
 from mocksite import FeedItem, MockSite, Route
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def oiswatch(*args: str, config: Path, timeout: float = 90) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "oiswatch", *args, "--config", str(config)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
 
 
 class WriteLock:
@@ -53,10 +44,9 @@ def poll_releasing_when_refused(config: Path, lock: WriteLock) -> tuple[int, str
     """`oiswatch poll`; the lock is released as soon as the poll says a write failed, so
     that what it does next (recording the failure) meets a free store, as it would once a
     backup finishes."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "oiswatch", "poll", "--config", str(config)],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     lines = []
     assert proc.stderr is not None
@@ -76,7 +66,7 @@ def test_a_write_locked_store_fails_the_feed_and_the_article_comes_next_poll(tmp
         config = write_config(tmp_path, [("news", site.url("/news.rss"), "Outlet")], workers=0)
         # Writes wait 2 s for the lock before failing, rather than 30.
         config.write_text(config.read_text().replace('oiswatch.db"', 'oiswatch.db?timeout=2"'))
-        assert oiswatch("poll", config=config).returncode == 0  # the store exists
+        assert oiswatch("poll", "--config", str(config)).returncode == 0  # the store exists
 
         lock = WriteLock(db)
         page = site.routes["/news/shooting"]
@@ -93,10 +83,10 @@ def test_a_write_locked_store_fails_the_feed_and_the_article_comes_next_poll(tmp
         assert story not in found
         assert feeds["news"]["consecutive_failures"] == 1
         assert "store write failed: database is locked" in feeds["news"]["last_error"]
-        status = oiswatch("status", config=config)
+        status = oiswatch("status", "--config", str(config))
         assert "database is locked" in status.stdout, status.stdout
 
-        second = oiswatch("poll", config=config)
+        second = oiswatch("poll", "--config", str(config))
         assert second.returncode == 0, second.stderr[-3000:]
         found, feeds = read_store(db)
         assert found[story]["fetch_status"] == "ok"
@@ -109,12 +99,12 @@ def test_a_write_locked_store_fails_the_feed_and_the_article_comes_next_poll(tmp
 def test_a_store_locked_at_start_is_one_line_and_a_non_zero_exit(tmp_path):
     config = write_config(tmp_path, [("news", "http://127.0.0.1:9/news.rss", "Outlet")])
     config.write_text(config.read_text().replace('oiswatch.db"', 'oiswatch.db?timeout=0.5"'))
-    assert oiswatch("check-config", config=config).returncode == 0
-    oiswatch("status", config=config)  # creates the store
+    assert oiswatch("check-config", "--config", str(config)).returncode == 0
+    oiswatch("status", "--config", str(config))  # creates the store
     lock = WriteLock(tmp_path / "oiswatch.db")
     lock.take()
     try:
-        result = oiswatch("poll", config=config)
+        result = oiswatch("poll", "--config", str(config))
     finally:
         lock.close()
     assert result.returncode == 3
@@ -131,7 +121,7 @@ def test_an_unusable_store_path_is_one_line_naming_it(tmp_path):
     config.write_text(
         config.read_text().replace(str(tmp_path / "oiswatch.db"), str(blocker / "oiswatch.db"))
     )
-    result = oiswatch("poll", config=config)
+    result = oiswatch("poll", "--config", str(config))
     assert result.returncode == 3
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     problem = [line for line in result.stderr.splitlines() if "oiswatch:" in line]
