@@ -47,6 +47,14 @@ def check_classifier_rules(config: Config) -> None:
     rules_path(config)
 
 
+def log_problems(config: Config) -> None:
+    """What `check-config` would warn about, in the service's log at start."""
+    from oiswatch.preflight import problems
+
+    for p in problems(config):
+        log.log(logging.ERROR if p.level == "error" else logging.WARNING, p.text)
+
+
 def start_service(args: argparse.Namespace) -> tuple[Config, Store]:
     """What `run` and `poll` do first: validated config and rules, logging, the asyncio
     reactor (before anything else touches Twisted), and the open store."""
@@ -56,6 +64,7 @@ def start_service(args: argparse.Namespace) -> tuple[Config, Store]:
     config = load(args)
     check_classifier_rules(config)
     configure_logging(config, args)
+    log_problems(config)
     reactor.install()
     return config, open_store(config)
 
