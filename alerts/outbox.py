@@ -19,7 +19,8 @@ from sqlalchemy import Connection, func, select, update
 
 from store.schema import alerts, outbox
 
-STATUSES = ("pending", "sent", "dead")
+# dismissed: a dead row an operator has looked at and let go (kept; resend still works).
+STATUSES = ("pending", "sent", "dead", "dismissed")
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 
@@ -218,3 +219,11 @@ def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
         .values(status="pending", attempts=0, queued_at=now, next_attempt_at=now, sent_at=None)
     )
     return result.rowcount == 1
+
+
+def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
+    """Mark dead rows (the given ones, or all) as seen and let go; how many changed."""
+    query = update(outbox).where(outbox.c.status == "dead").values(status="dismissed")
+    if entry_ids is not None:
+        query = query.where(outbox.c.id.in_(entry_ids))
+    return conn.execute(query).rowcount

@@ -75,6 +75,19 @@ def open_store(config: Config) -> Store:
     return store
 
 
+def open_existing_store(config: Config) -> Store:
+    """The store, for commands that only read it: one that does not exist is an error
+    (StoreError, exit 3) rather than a new empty store hiding a wrong path or URL."""
+    from store import StoreError, store_exists
+
+    if not store_exists(config.storage.url):
+        raise StoreError(
+            f"no store at {config.storage.url} ({config.source}: storage.url): nothing has "
+            "polled with this configuration yet; `oiswatch run` or `oiswatch poll` creates it"
+        )
+    return open_store(config)
+
+
 def take_lock(store: Store, purpose: str) -> StoreLock | None:
     """The store lock, or None after telling the user who holds it."""
     lock = StoreLock(store.engine, purpose)

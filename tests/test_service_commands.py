@@ -59,7 +59,7 @@ def test_status_table_and_json_describe_the_store(polled) -> None:
     assert feeds["down"]["last_status"] == "404" and feeds["down"]["consecutive_failures"] == 1
     assert feeds["down"]["last_success_at"] is None and feeds["down"]["last_error"]
     assert (data["fetched_today"], data["flagged_today"]) == (3, 2)
-    assert data["alerts"] == {"pending": 0, "sent": 2, "dead": 0}
+    assert data["alerts"] == {"pending": 0, "sent": 2, "dead": 0, "dismissed": 0}
     assert data["last_poll"]["trigger"] == "poll" and data["last_poll"]["counts"]["flagged"] == 2
 
 
