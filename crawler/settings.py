@@ -35,6 +35,8 @@ DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 5_000_000
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 1
+# The spiders log each request that finally failed, once, with the host and reason.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 COOKIES_ENABLED = False
 
 ITEM_PIPELINES = {
@@ -44,6 +46,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlSummary": 500,
     "crawler.extensions.Progress": 510,
+    "crawler.quietlogs.QuietNetworkLogs": 520,
 }
 # Seconds between progress lines of a long crawl; 0 turns them off.
 OISWATCH_PROGRESS_INTERVAL = 30

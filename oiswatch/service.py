@@ -138,6 +138,21 @@ def build_cycle(config: Config, store: Store) -> Cycle:
     )
 
 
+def idle_pool_worker(thread: threading.Thread) -> bool:
+    """A thread-pool worker waiting for work (Apprise keeps a process-wide pool of them).
+
+    Its innermost Python frame is the pool's worker loop itself, blocked in the queue's C
+    ``get``; a worker running a task has that task's frames above the loop. Idle workers
+    end as the interpreter exits, so they are not "stuck".
+    """
+    frame = sys._current_frames().get(thread.ident or -1)
+    return (
+        frame is not None
+        and frame.f_code.co_name == "_worker"
+        and frame.f_code.co_filename.endswith(os.path.join("concurrent", "futures", "thread.py"))
+    )
+
+
 def exit_now_if_stuck(code: int, wait_seconds: float = 2.0) -> int:
     """Exit at once if a worker thread is still blocked (a receiver that never answers).
 
@@ -145,15 +160,21 @@ def exit_now_if_stuck(code: int, wait_seconds: float = 2.0) -> int:
     promise that the service stops within a bounded time. Idle pool threads get
     ``wait_seconds`` to wind down first.
     """
+
+    def busy() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if t is not threading.main_thread()
+            and not t.daemon
+            and t.is_alive()
+            and not idle_pool_worker(t)
+        ]
+
     deadline = time.monotonic() + wait_seconds
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and not t.daemon:
-            t.join(timeout=max(deadline - time.monotonic(), 0))
-    stuck = [
-        t
-        for t in threading.enumerate()
-        if t is not threading.main_thread() and not t.daemon and t.is_alive()
-    ]
+    for t in busy():
+        t.join(timeout=max(deadline - time.monotonic(), 0))
+    stuck = busy()
     if stuck:
         logging.getLogger("oiswatch").warning(
             "exiting with %d worker thread(s) still blocked: %s",

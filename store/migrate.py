@@ -8,6 +8,7 @@ starting together (a leader and its workers) take turns through an advisory lock
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST_REVISION = "0001"
@@ -59,10 +62,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.commit()
         try:
             cfg = alembic_config(conn)
-            if current_revision(conn) is None and inspect(conn).has_table("articles"):
+            before = current_revision(conn)
+            if before is None and inspect(conn).has_table("articles"):
                 command.stamp(cfg, FIRST_REVISION)
+                before = FIRST_REVISION
             command.upgrade(cfg, revision)
             conn.commit()
+            after = current_revision(conn)
+            if after != before:
+                logger.info(
+                    "store upgraded from schema revision %s to %s", before or "(new)", after
+                )
         finally:
             if postgres:
                 conn.rollback()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -162,7 +163,8 @@ class FeedsSpider(ArticleSpider):
         request = failure.request  # type: ignore[attr-defined]
         feed: FeedConfig = request.meta["feed"]
         outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
-        logger.error("feed %s failed: %s", feed.name, outcome.error)
+        host = urlsplit(request.url).netloc
+        logger.error("feed %s (%s) failed: %s", feed.name, host, outcome.error)
         self.store.record_feed_poll(
             feed.name,
             str(feed.url),
