@@ -16,7 +16,9 @@ from alerts import outbox
 from config import Config
 from store import Store
 from store.polls import PollRun, last_success, recent_runs
-from store.schema import articles
+from store.schema import articles, incidents
+
+RECENT_INCIDENTS = 5
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,14 @@ class FeedStatus:
     consecutive_failures: int
     entries_seen: int
     last_error: str | None
+
+
+@dataclass(frozen=True)
+class RecentIncident:
+    id: str  # the id editors see in emails, webhooks and the export
+    opened_at: datetime
+    place: str | None
+    title: str | None
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Status:
     next_poll_at: datetime | None
     # The shortest enabled feed interval: a healthy service polls at least this often.
     poll_minutes: float | None
+    recent_incidents: tuple[RecentIncident, ...] = ()
 
 
 def _feeds(config: Config, store: Store) -> tuple[FeedStatus, ...]:
@@ -135,6 +146,14 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         failed = n(today, articles.c.fetch_status == "failed")
         total = n(articles.c.fetch_status == "ok")
         counts = outbox.counts(conn)
+        recent = tuple(
+            RecentIncident(
+                r.uid, r.opened_at, ", ".join(p for p in (r.city, r.state) if p) or None, r.title
+            )
+            for r in conn.execute(
+                select(incidents).order_by(incidents.c.opened_at.desc()).limit(RECENT_INCIDENTS)
+            )
+        )
     runs = recent_runs(store.engine, 1)
     feeds = _feeds(config, store)
     every = intervals(config)
@@ -153,6 +172,7 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         daemon=daemon,
         next_poll_at=next_poll(feeds, every, now) if daemon else None,
         poll_minutes=min(every.values()) if every else None,
+        recent_incidents=recent,
     )
 
 
@@ -242,6 +262,13 @@ def render_table(status: Status) -> str:
         f"{status.failed_today} failed ({status.articles_total} stored in all)",
         "alerts: " + ", ".join(f"{n} {k}" for k, n in status.alerts.items()),
     ]
+    if status.recent_incidents:
+        lines += ["", "latest incidents:"]
+        lines += [
+            f"  {i.id}  opened {_ago(i.opened_at, now)}  {i.place or 'place unknown'}  "
+            f"{(i.title or '')[:70]}".rstrip()
+            for i in status.recent_incidents
+        ]
     errors = [f for f in status.feeds if f.last_error]
     if errors:
         lines += ["", "last error per feed:"]

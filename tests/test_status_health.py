@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import REPO
-from servicekit import env, hook, oiswatch, site, write_service_config
+from servicekit import env, hook, oiswatch, publish_shooting, site, write_service_config
 from sqlalchemy import update
 from test_service_commands import polled
 
@@ -114,3 +114,35 @@ def test_status_into_a_closed_pipe_exits_quietly(polled) -> None:
     )
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
     assert proc.stderr == ""
+
+
+def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
+    tmp_path: Path, site, hook
+) -> None:
+    import csv
+    import io
+    import json
+
+    from sqlalchemy import select
+
+    from alerts.records import Alert
+    from alerts.render.mail import render_html, render_text
+    from store.schema import alerts, incidents
+
+    publish_shooting(site, "ash")
+    config = write_service_config(tmp_path, site, hook)
+    poll = oiswatch("--config", str(config), "poll")
+    assert poll.returncode == 0, poll.stderr
+    store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
+    with store.engine.connect() as conn:
+        (uid,) = conn.execute(select(incidents.c.uid)).scalars().all()
+        (payload,) = conn.execute(select(alerts.c.payload)).scalars().all()
+    store.close()
+    alert = Alert.from_dict(json.loads(payload))
+    assert f"Incident {uid} " in render_text(alert) and f"Incident {uid}<" in render_html(alert)
+    (body,) = [b for b in hook.bodies if b.get("incident")]
+    assert body["incident"]["id"] == uid
+    assert f"  {uid}  opened " in oiswatch("--config", str(config), "status").stdout
+    exported = oiswatch("--config", str(config), "export", "--format", "csv").stdout
+    assert [row["incident_id"] for row in csv.DictReader(io.StringIO(exported))] == [uid]
+    assert f"opens incident {uid}" in poll.stderr

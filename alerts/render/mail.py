@@ -82,7 +82,7 @@ def render_text(alert: Alert) -> str:
         lines += ["", "Facts:"] + [f"  {k}: {val}" for k, val in facts(alert)]
     if alert.incident:
         inc = alert.incident
-        lines += ["", f"Incident #{inc.id} (opened {when(inc.opened_at)})"]
+        lines += ["", f"Incident {inc.uid} (opened {when(inc.opened_at)})"]
         others = _text_articles(inc)
         lines += ["Other articles about it:", *others] if others else ["No other articles yet."]
     return "\n".join(lines) + "\n"
@@ -131,7 +131,7 @@ def render_html(alert: Alert) -> str:
         parts.append(f"<h3>Facts</h3><table>{rows}</table>")
     if alert.incident:
         inc = alert.incident
-        parts.append(f"<h3>Incident #{inc.id}</h3>{_html_articles(inc)}")
+        parts.append(f"<h3>Incident {inc.uid}</h3>{_html_articles(inc)}")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -140,7 +140,7 @@ def render_digest_text(alert: Alert) -> str:
     lines = [subject(alert), ""]
     for inc in alert.incidents:
         lines.append(
-            f"Incident #{inc.id} — {inc.place or 'place unknown'}, opened {when(inc.opened_at)}"
+            f"Incident {inc.uid} — {inc.place or 'place unknown'}, opened {when(inc.opened_at)}"
         )
         lines += _text_articles(inc)
         lines.append("")
@@ -153,7 +153,7 @@ def render_digest_html(alert: Alert) -> str:
     parts = [f"<!DOCTYPE html><html><body><h2>{escape(subject(alert))}</h2>"]
     for inc in alert.incidents:
         place = escape(inc.place or "place unknown")
-        parts.append(f"<h3>Incident #{inc.id} — {place}</h3>{_html_articles(inc)}")
+        parts.append(f"<h3>Incident {inc.uid} — {place}</h3>{_html_articles(inc)}")
     if not alert.incidents:
         parts.append("<p>No incidents.</p>")
     parts.append("</body></html>")
