@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
@@ -60,6 +61,7 @@ class Status:
     # The shortest enabled feed interval: a healthy service polls at least this often.
     poll_minutes: float | None
     recent_incidents: tuple[RecentIncident, ...] = ()
+    timezone: str = "UTC"  # [alerts] timezone: the clock times shown to people
 
 
 def _feeds(config: Config, store: Store) -> tuple[FeedStatus, ...]:
@@ -173,6 +175,7 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         next_poll_at=next_poll(feeds, every, now) if daemon else None,
         poll_minutes=min(every.values()) if every else None,
         recent_incidents=recent,
+        timezone=config.alerts.timezone,
     )
 
 
@@ -202,10 +205,14 @@ def _ago(when: datetime | None, now: datetime) -> str:
     return f"{seconds / 86400:.0f}d ago"
 
 
-def _due(when: datetime, now: datetime) -> str:
+def _clock(when: datetime, zone: str, fmt: str = "%H:%M %Z") -> str:
+    return when.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def _due(when: datetime, now: datetime, zone: str) -> str:
     if when <= now:
         return "due now"
-    return f"in {_ago(now, when).removesuffix(' ago')} ({when:%H:%M} UTC)"
+    return f"in {_ago(now, when).removesuffix(' ago')} ({_clock(when, zone)})"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -253,7 +260,7 @@ def render_table(status: Status) -> str:
         _poll_line(status.last_poll, now),
     ]
     if status.next_poll_at is not None:
-        lines.append(f"next poll: {_due(status.next_poll_at, now)}")
+        lines.append(f"next poll: {_due(status.next_poll_at, now, status.timezone)}")
     lines.append("")
     lines += _table(headers, rows) if rows else ["(no feeds configured)"]
     lines += [
@@ -265,7 +272,8 @@ def render_table(status: Status) -> str:
     if status.recent_incidents:
         lines += ["", "latest incidents:"]
         lines += [
-            f"  {i.id}  opened {_ago(i.opened_at, now)}  {i.place or 'place unknown'}  "
+            f"  {i.id}  opened {_clock(i.opened_at, status.timezone, '%Y-%m-%d %H:%M %Z')}  "
+            f"{i.place or 'place unknown'}  "
             f"{(i.title or '')[:70]}".rstrip()
             for i in status.recent_incidents
         ]

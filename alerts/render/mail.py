@@ -11,7 +11,7 @@ from email.utils import formatdate
 from html import escape
 
 from alerts.records import Alert, IncidentRef
-from alerts.render.common import facts, headline, highlight, one_line, web_link, when
+from alerts.render.common import facts, headline, highlight, local, one_line, web_link, when
 
 _PREFIX = {
     "incident.new": "[OIS]",
@@ -25,7 +25,7 @@ def subject(alert: Alert) -> str:
     prefix = _PREFIX.get(alert.event, "[OIS]")
     if alert.event == "digest":
         n = len(alert.incidents)
-        day = alert.created_at.date().isoformat()
+        day = local(alert.created_at).date().isoformat()
         return f"{prefix} {day}: {n} incident{'s' * (n != 1)} in the last day"
     outlet = one_line(alert.article.outlet if alert.article else None)
     title = one_line(headline(alert), 200)
