@@ -9,6 +9,7 @@ starting together (a leader and its workers) take turns through an advisory lock
 from __future__ import annotations
 
 import logging
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -43,6 +44,7 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     return cfg
 
 
+@cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
@@ -61,8 +63,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
             conn.commit()
         try:
-            cfg = alembic_config(conn)
             before = current_revision(conn)
+            if before is not None and before == head_revision() and revision == "head":
+                return  # the usual case: every crawl opens the store, already up to date
+            cfg = alembic_config(conn)
             if before is None and inspect(conn).has_table("articles"):
                 command.stamp(cfg, FIRST_REVISION)
                 before = FIRST_REVISION

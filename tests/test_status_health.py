@@ -123,11 +123,10 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
 ) -> None:
     import csv
     import io
-    import json
 
     from sqlalchemy import select
 
-    from alerts.records import Alert
+    from alerts.dispatch import load_alert
     from alerts.render.mail import render_html, render_text
     from store.schema import alerts, incidents
 
@@ -138,9 +137,9 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
     store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
     with store.engine.connect() as conn:
         (uid,) = conn.execute(select(incidents.c.uid)).scalars().all()
-        (payload,) = conn.execute(select(alerts.c.payload)).scalars().all()
+        (alert_id,) = conn.execute(select(alerts.c.id)).scalars().all()
+        alert = load_alert(conn, alert_id)
     store.close()
-    alert = Alert.from_dict(json.loads(payload))
     assert f"Incident {uid} " in render_text(alert) and f"Incident {uid}<" in render_html(alert)
     (body,) = [b for b in hook.bodies if b.get("incident")]
     assert body["incident"]["id"] == uid

@@ -21,6 +21,7 @@ from crawler.feeds import parse_feed
 from crawler.responses import describe_failure
 from crawler.spiders.base import ArticleSpider
 from records import Lead
+from store import FeedState
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,17 @@ class FeedsSpider(ArticleSpider):
     name = "feeds"
     # Feed name -> (url, ETag, Last-Modified) of the feeds read in full in this crawl.
     validators: dict[str, tuple[str, str | None, str | None]]
+    # Feeds that answered 304 in this crawl, recorded together when it closes.
+    not_modified: list[str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = {}
+        self.not_modified = []
 
     def closed(self, reason: str) -> None:
+        # However the crawl ended, the feeds that answered 304 were polled successfully.
+        self.store.record_not_modified(self.not_modified)
         # A 304 next time would hide the entries of a crawl cut short, so the validators
         # are saved only once every article request has been dealt with.
         if reason != "finished":
@@ -57,17 +63,18 @@ class FeedsSpider(ArticleSpider):
         feeds = [f for f in self.config.feeds if f.enabled]
         if not feeds:
             logger.warning("no enabled feeds in the configuration; nothing to poll")
+        # One read of every feed's validators, not one query per feed.
+        states = {s.name: s for s in self.store.all_feed_states()}
         for feed in feeds:
-            yield self.feed_request(feed)
+            yield self.feed_request(feed, states.get(feed.name))
         # Failed articles are retried whether or not their feed has changed.
         for lead in self.store.articles_to_retry(self.max_fetch_attempts):
             request = self.article_request(lead)
             if request is not None:
                 yield request
 
-    def feed_request(self, feed: FeedConfig) -> scrapy.Request:
+    def feed_request(self, feed: FeedConfig, state: FeedState | None) -> scrapy.Request:
         headers = {}
-        state = self.store.feed_state(feed.name)
         # Conditional GET only when the stored validators belong to the URL configured now.
         if state is not None and state.url == str(feed.url):
             if state.etag:
@@ -91,7 +98,8 @@ class FeedsSpider(ArticleSpider):
         assert stats is not None
         if response.status == 304:
             logger.log(self.routine, "feed %s: not modified", feed.name)
-            self.store.record_feed_poll(feed.name, str(feed.url), status="304", ok=True)
+            # Written together when the crawl closes (see ``closed``): one statement in all.
+            self.not_modified.append(feed.name)
             stats.inc_value("oiswatch/feeds/not_modified")
             return
         headers = {
