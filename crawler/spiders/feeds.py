@@ -37,11 +37,16 @@ class FeedsSpider(ArticleSpider):
     validators: dict[str, tuple[str, str | None, str | None]]
     # Feeds that answered 304 in this crawl, recorded together when it closes.
     not_modified: list[str]
+    # Feeds read in full in this crawl, and those whose links the cluster could not take.
+    read_in_full: set[str]
+    hand_off_failures: dict[str, str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = {}
         self.not_modified = []
+        self.read_in_full = set()
+        self.hand_off_failures = {}
 
     def closed(self, reason: str) -> None:
         # However the crawl ended, the feeds that answered 304 were polled successfully.
@@ -135,6 +140,7 @@ class FeedsSpider(ArticleSpider):
         if etag or last_modified:
             self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
+        self.read_in_full.add(feed.name)
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
         linked = [entry for entry in parsed.entries if entry.link is not None]
         for entry in parsed.entries:
@@ -166,6 +172,26 @@ class FeedsSpider(ArticleSpider):
             request = self.article_request(lead)
             if request is not None:
                 yield request
+
+    def hand_off_failed(self, feed_name: str | None, error: str) -> None:
+        """A link of ``feed_name`` could not be queued for the workers (crawler.handoff)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("oiswatch/cluster/hand_off_failed")
+        if feed_name in self.hand_off_failures:
+            return
+        if feed_name not in self.read_in_full:
+            # A retry of a failed article: it stays failed and is tried again next poll.
+            logger.error("article retry not queued: %s", error)
+            return
+        self.hand_off_failures[feed_name] = error
+        logger.error("feed %s failed: %s", feed_name, error)
+        # No validators: a 304 next time would hide the links that were not queued.
+        self.validators.pop(feed_name, None)
+        url = str(self.config.feed(feed_name).url)
+        self.store.record_feed_poll(feed_name, url, status="cluster", ok=False, error=error)
+        stats.inc_value("oiswatch/feeds/fetched", -1)
+        stats.inc_value("oiswatch/feeds/failed")
 
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
