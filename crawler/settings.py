@@ -8,6 +8,7 @@ written once, in ``config/model.py``; ``-s NAME=VALUE`` on the command line stil
 BOT_NAME = "oiswatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
