@@ -14,7 +14,7 @@ from typing import Literal
 
 from alerts.destinations import mask_url
 from config import Config
-from store.leader import is_postgresql
+from store.backends import backend_for
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def problems(
                     f"{mask_url(app.url)} (see Apprise's list of services for the URL forms)",
                 )
             )
-    if config.cluster.redis_url and not is_postgresql(config.storage.url):
+    if config.cluster.redis_url and not backend_for(config.storage.url).shared:
         found.append(
             Problem(
                 "error",

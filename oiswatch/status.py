@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
-from alerts import outbox
 from config import Config
-from store import Store
+from records import FetchStatus, OutboxStatus
+from store import Store, outbox
 from store.polls import PollRun, last_success, recent_runs
 from store.schema import articles, incidents
 
@@ -101,13 +101,12 @@ def _feeds(config: Config, store: Store) -> tuple[FeedStatus, ...]:
 
 def daemon_holder(store: Store) -> str | None:
     """Who polls this store: the store lock's holder, or the PostgreSQL scheduler lock's."""
-    from store.leader import is_postgresql
     from store.lock import current_holder
 
-    if is_postgresql(store.url):
-        from store.leader import LEADER_LOCK_NAME, AdvisoryLeaderLock
+    if store.backend.shared:
+        from store.leader import AdvisoryLeaderLock
 
-        lock = AdvisoryLeaderLock(store.url, LEADER_LOCK_NAME)
+        lock = AdvisoryLeaderLock(store.url, "status")
         try:
             leader = lock.leader()
         finally:
@@ -143,10 +142,10 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         def n(*conds: Any) -> int:
             return int(conn.execute(select(func.count()).where(and_(*conds))).scalar_one())
 
-        fetched = n(today, articles.c.fetch_status == "ok")
-        flagged = n(today, articles.c.fetch_status == "ok", articles.c.ois.is_(True))
-        failed = n(today, articles.c.fetch_status == "failed")
-        total = n(articles.c.fetch_status == "ok")
+        fetched = n(today, articles.c.fetch_status == FetchStatus.OK)
+        flagged = n(today, articles.c.fetch_status == FetchStatus.OK, articles.c.ois.is_(True))
+        failed = n(today, articles.c.fetch_status == FetchStatus.FAILED)
+        total = n(articles.c.fetch_status == FetchStatus.OK)
         counts = outbox.counts(conn)
         recent = tuple(
             RecentIncident(
@@ -168,7 +167,7 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         flagged_today=flagged,
         failed_today=failed,
         articles_total=total,
-        alerts={k: counts.get(k, 0) for k in outbox.STATUSES},
+        alerts={k.value: counts.get(k, 0) for k in OutboxStatus},
         last_poll=runs[0] if runs else None,
         last_successful_poll_at=last_success(store.engine),
         daemon=daemon,

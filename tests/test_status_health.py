@@ -123,11 +123,14 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
 ) -> None:
     import csv
     import io
+    import json
 
     from sqlalchemy import select
 
-    from alerts.dispatch import load_alert
+    from alerts.records import Alert
     from alerts.render.mail import render_html, render_text
+    from records import codec
+    from store.outbox import alert_payload
     from store.schema import alerts, incidents
 
     publish_shooting(site, "ash")
@@ -138,7 +141,7 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
     with store.engine.connect() as conn:
         (uid,) = conn.execute(select(incidents.c.uid)).scalars().all()
         (alert_id,) = conn.execute(select(alerts.c.id)).scalars().all()
-        alert = load_alert(conn, alert_id)
+        alert = codec.from_json(Alert, json.loads(alert_payload(conn, alert_id)))
     store.close()
     assert f"Incident {uid} " in render_text(alert) and f"Incident {uid}<" in render_html(alert)
     (body,) = [b for b in hook.bodies if b.get("incident")]

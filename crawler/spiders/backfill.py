@@ -192,6 +192,10 @@ class BackfillSpider(ArticleSpider):
             signal=signals.item_scraped, item=outcome, response=response, spider=self
         )
 
+    def operator_urls(self) -> list[str]:
+        given = [*self.args.urls, *([self.args.sitemap] if self.args.sitemap else [])]
+        return [*super().operator_urls(), *given]
+
     @property
     def deliver_alerts(self) -> bool:
         """-a alert=yes: the alerts go out at the end of the crawl (crawler.extensions)."""
