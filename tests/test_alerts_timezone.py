@@ -1,14 +1,13 @@
 """`[alerts] timezone`: editors read their own clock in emails, the digest and `status`;
 the store keeps UTC."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alert_fixtures import STORY_A, T0, article, make_config, smtp, store, store_article
+from alert_fixtures import STORY_A, T0, article, make_config, store_article
 from sqlalchemy import select
 
 from alerts import dispatch_due, send_digest

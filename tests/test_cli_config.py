@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
-from servicekit import Daemon, oiswatch, wait_until
+from kit import oiswatch, oiswatch_run, stop_all, wait_until
 
 SECRETS = """
 [storage]
@@ -82,14 +81,13 @@ def test_check_config_names_every_unset_secret_unknown_apprise_url_and_redis_on_
 
 def test_run_logs_the_same_problems_at_start(tmp_path: Path) -> None:
     config = write(tmp_path, SECRETS)
-    daemon = Daemon(config, tmp_path / "run.log")
+    daemon = oiswatch_run(config, tmp_path / "run.log")
     try:
-        wait_until("the daemon's start", lambda: "oiswatch running" in daemon.log(), 60, daemon)
+        wait_until("the daemon's start", lambda: "oiswatch running" in daemon.log(), watch=daemon)
         log = daemon.log()
         assert "alerts.apprise[0].url: Apprise does not understand" in log
         assert "environment variable OISWATCH_TEST_UNSET_SMTP_PASSWORD is not set" in log
         assert "environment variable OISWATCH_TEST_UNSET_HOOK_KEY is not set" in log
-        daemon.proc.send_signal(signal.SIGTERM)
-        assert daemon.wait(60) == 0
+        assert stop_all([daemon], timeout=60) == {"run": 0}
     finally:
         daemon.kill()

@@ -1,7 +1,6 @@
 """A Redis outage on the leader is visible and loses no link: the feed counts as failed, its
 validators are not kept, and the next poll (Redis back) reads it in full and queues them."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import json
@@ -9,7 +8,8 @@ import socket
 from pathlib import Path
 
 import redis
-from servicekit import FEED, hook, oiswatch, publish_shooting, site
+from kit import oiswatch
+from servicekit import FEED, publish_shooting
 
 from crawler.cluster import START_KEY
 

@@ -1,13 +1,13 @@
 """What an operator reads in the log: one line per failed request, no traceback for the
 network, no migration chatter, no false alarm at exit."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
-from servicekit import hook, oiswatch, publish_shooting, site, write_service_config
+from kit import oiswatch
+from servicekit import publish_shooting, write_service_config
 
 
 def closed_port() -> int:
@@ -50,11 +50,11 @@ def test_unreachable_feeds_log_one_line_per_failed_request_without_tracebacks(
 
 
 def test_an_apprise_destination_leaves_no_thread_blocked_at_exit(
-    tmp_path: Path, site, hook
+    tmp_path: Path, site, http
 ) -> None:
     publish_shooting(site, "ash")
-    config = write_service_config(tmp_path, site, hook)
-    port = hook.url.split(":")[2].split("/")[0]
+    config = write_service_config(tmp_path, site, http)
+    port = http.port
     config.write_text(
         config.read_text() + f'\n[[alerts.apprise]]\nurl = "json://127.0.0.1:{port}/hook"\n'
     )
@@ -62,7 +62,7 @@ def test_an_apprise_destination_leaves_no_thread_blocked_at_exit(
     assert result.returncode == 0, result.stderr
     assert "still blocked" not in result.stderr, result.stderr
     # Both destinations got the alert: the webhook's signed JSON and Apprise's message.
-    assert len(hook.bodies) == 2, hook.bodies
+    assert len(http.bodies) == 2, http.bodies
 
 
 def test_a_crawl_that_closes_without_a_reason_reports_the_error_that_closed_it(

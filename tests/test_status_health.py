@@ -1,6 +1,5 @@
 """`oiswatch status` for people and for health checks: real store, real processes."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import subprocess
@@ -9,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import REPO
-from servicekit import env, hook, oiswatch, publish_shooting, site, write_service_config
+from kit import env, oiswatch
+from servicekit import publish_shooting, write_service_config
 from sqlalchemy import update
-from test_service_commands import polled
 
 from oiswatch.health import unhealthy
 from oiswatch.status import FeedStatus, Status
@@ -22,8 +21,8 @@ from store.schema import outbox
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 
 
-def test_status_and_export_refuse_a_store_that_does_not_exist(tmp_path: Path, site, hook) -> None:
-    config = write_service_config(tmp_path, site, hook)
+def test_status_and_export_refuse_a_store_that_does_not_exist(tmp_path: Path, site, http) -> None:
+    config = write_service_config(tmp_path, site, http)
     for command in (("status",), ("status", "--check"), ("export",)):
         result = oiswatch("--config", str(config), *command)
         assert result.returncode == 3, (command, result.stderr)
@@ -119,7 +118,7 @@ def test_status_into_a_closed_pipe_exits_quietly(polled) -> None:
 
 
 def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
-    tmp_path: Path, site, hook
+    tmp_path: Path, site, http
 ) -> None:
     import csv
     import io
@@ -134,7 +133,7 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
     from store.schema import alerts, incidents
 
     publish_shooting(site, "ash")
-    config = write_service_config(tmp_path, site, hook)
+    config = write_service_config(tmp_path, site, http)
     poll = oiswatch("--config", str(config), "poll")
     assert poll.returncode == 0, poll.stderr
     store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
@@ -144,7 +143,7 @@ def test_editors_see_one_incident_id_in_email_webhook_status_export_and_logs(
         alert = codec.from_json(Alert, json.loads(alert_payload(conn, alert_id)))
     store.close()
     assert f"Incident {uid} " in render_text(alert) and f"Incident {uid}<" in render_html(alert)
-    (body,) = [b for b in hook.bodies if b.get("incident")]
+    (body,) = [b for b in http.bodies if b.get("incident")]
     assert body["incident"]["id"] == uid
     assert f"  {uid}  opened " in oiswatch("--config", str(config), "status").stdout
     exported = oiswatch("--config", str(config), "export", "--format", "csv").stdout
