@@ -54,12 +54,12 @@ class Status:
     articles_total: int
     alerts: dict[str, int]  # pending / sent / dead / dismissed
     last_poll: PollRun | None
-    last_successful_poll_at: datetime | None
+    last_successful_poll_at: datetime | None = None
     # The process polling this store (None: no daemon runs), and when it polls next.
-    daemon: str | None
-    next_poll_at: datetime | None
+    daemon: str | None = None
+    next_poll_at: datetime | None = None
     # The shortest enabled feed interval: a healthy service polls at least this often.
-    poll_minutes: float | None
+    poll_minutes: float | None = None
     recent_incidents: tuple[RecentIncident, ...] = ()
     timezone: str = "UTC"  # [alerts] timezone: the clock times shown to people
 

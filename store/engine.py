@@ -80,11 +80,8 @@ def store_exists(url: str) -> bool:
     except ArgumentError as exc:
         raise StoreError(f"[storage] url: not a database URL: {url!r} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
-        return (
-            bool(parsed.database)
-            and parsed.database != ":memory:"
-            and (Path(parsed.database).is_file())
-        )
+        database = parsed.database
+        return bool(database) and database != ":memory:" and Path(str(database)).is_file()
     engine = create_engine(url)
     try:
         with engine.connect() as conn:

@@ -182,10 +182,11 @@ class BackfillSpider(ArticleSpider):
         url, outlet = getattr(source, "url", None), getattr(source, "outlet", None)
         if url is None:
             return
-        status = {
+        statuses: dict[type[BaseException], str] = {
             DuplicateArticle: "duplicate",
             ExtractionFailed: "failed",
-        }.get(type(exception), "skipped")
+        }
+        status = statuses.get(type(exception), "skipped")
         error = str(exception).removeprefix(f"{url}: ")
         outcome = UrlOutcome(url, status, error, outlet, getattr(item, "http_status", None))
         self.crawler.signals.send_catch_log(
