@@ -43,8 +43,14 @@ def test_containerfile_runs_as_non_root_with_data_and_config_from_the_environmen
     assert f"{DATA_DIR_ENV_VAR}=/var/lib/oiswatch" in text
     assert 'VOLUME ["/var/lib/oiswatch"]' in text
     assert 'CMD ["run", "--log-json"]' in text
-    # Every package the project installs is copied into the image.
-    for package in ("alerts", "classifier", "config", "crawler", "oiswatch", "store"):
+    # Every package the project installs (pyproject's package list) is copied into the image.
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    found = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [pattern.rstrip("*") for pattern in found]
+    assert "records" in packages
+    for package in packages:
         assert f"COPY {package} ./{package}" in text
 
 
