@@ -34,7 +34,8 @@ def send_digest(store: Store, config: Config, now: datetime | None = None) -> in
     if config.alerts.email is None:
         log.warning("[alerts.digest] is enabled but [alerts.email] is not configured")
         return None
-    key = f"digest:{now.date().isoformat()}"
+    # The newsroom's day: the digest of the 7th is the one sent on the 7th where they are.
+    key = f"digest:{now.astimezone(config.alerts.zone).date().isoformat()}"
     try:
         with store.begin() as conn:
             existing = conn.execute(

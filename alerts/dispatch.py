@@ -13,11 +13,12 @@ import logging
 import random
 from collections.abc import Collection, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from alerts.channels import channel_for
 from alerts.destinations import Destination, destinations
 from alerts.records import Alert, DeliveryResult, DispatchStats
+from alerts.render.common import in_zone
 from config.model import Config
 from records import codec
 from store import Store, outbox, utcnow
@@ -48,11 +49,12 @@ def lease_seconds(config: Config) -> float:
     return max(timeouts, default=30) + LEASE_SLACK_SECONDS
 
 
-def _send(dest: Destination | None, alert: Alert) -> DeliveryResult:
+def _send(dest: Destination | None, alert: Alert, zone: tzinfo = UTC) -> DeliveryResult:
     if dest is None:
         return DeliveryResult.failure("destination no longer configured")
     try:
-        return channel_for(dest).send(alert)
+        with in_zone(zone):
+            return channel_for(dest).send(alert)
     except Exception as exc:  # noqa: BLE001 - channels should not raise; if one does, retry
         log.exception("channel %s raised on alert %s", dest.label, alert.id)
         return DeliveryResult.failure(f"{type(exc).__name__}: {exc}")
@@ -97,7 +99,7 @@ def dispatch_due(
     errors: list[str] = []
     for entry, alert in _claimed(store, config, now, limit, only, counts):
         dest = resolve(entry.destination, config)
-        result = _send(dest, replace(alert, delivery_id=entry.delivery_id))
+        result = _send(dest, replace(alert, delivery_id=entry.delivery_id), config.alerts.zone)
         attempts = entry.attempts + 1
         with store.begin() as conn:
             if result.ok:
@@ -173,5 +175,6 @@ def send_test(
     results = []
     for dest in destinations(config.alerts):
         delivery = f"test-{int(now.timestamp())}-{dest.key.replace(':', '-')}"
-        results.append((dest, _send(dest, replace(alert, delivery_id=delivery))))
+        result = _send(dest, replace(alert, delivery_id=delivery), config.alerts.zone)
+        results.append((dest, result))
     return results

@@ -61,6 +61,7 @@ def enqueue(
         found = None
     if found is None:
         incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
+        log.info("article %s opens incident %s", article_id, incidents.uid_of(conn, incident_id))
         event = Event.INCIDENT_NEW
     else:
         incident_id = found.incident_id
@@ -70,7 +71,7 @@ def enqueue(
         log.info(
             "article %s joins incident %s as %s: %s",
             article_id,
-            incident_id,
+            incidents.uid_of(conn, incident_id),
             found.relation,
             found.reason,
         )

@@ -10,6 +10,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
@@ -123,6 +124,24 @@ class AlertsConfig(_Section):
     webhooks: tuple[WebhookConfig, ...] = ()
     apprise: tuple[AppriseConfig, ...] = ()
     digest: DigestConfig | None = None
+    # The newsroom's zone (IANA name) for times in emails, the digest's hour and `status`;
+    # the store keeps UTC whatever this says.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{name!r} is not an IANA time zone name (e.g. America/Chicago)"
+            ) from None
+        return name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class ClusterConfig(_Section):

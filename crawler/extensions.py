@@ -4,12 +4,14 @@ delivery of the alerts a backfill asked for."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import SETTINGS_PRIORITIES
 from twisted.internet import task
 
 from crawler.addon import crawl_context
@@ -55,6 +57,40 @@ class CrawlSummary:
         logger.info("crawl summary (%s, %s): %s", spider.name, reason, summary_line(stats))
 
 
+PROGRESS_ENV_VAR = "OISWATCH_PROGRESS_INTERVAL"
+
+
+def progress_interval(settings: Any) -> float:
+    """Seconds between progress lines: ``-s OISWATCH_PROGRESS_INTERVAL=N`` on the command
+    line, else the environment variable of the same name, else the project default."""
+    given = settings.getpriority("OISWATCH_PROGRESS_INTERVAL") or 0
+    env = os.environ.get(PROGRESS_ENV_VAR)
+    if env is not None and given < SETTINGS_PRIORITIES["cmdline"]:
+        try:
+            return float(env)
+        except ValueError:
+            raise NotConfigured(f"${PROGRESS_ENV_VAR}: {env!r} is not a number") from None
+    return settings.getfloat("OISWATCH_PROGRESS_INTERVAL", 0)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+def progress_line(done: int, total: int | None, seconds: float) -> str:
+    """``120/543 articles (22%), 85.3 per minute, about 4m58s left``; without a known total,
+    what is done and the rate."""
+    rate = done / seconds * 60
+    if not total:
+        return f"{done} articles done, {rate:.1f} per minute"
+    line = f"{done}/{total} articles ({100 * done / total:.0f}%), {rate:.1f} per minute"
+    if 0 < done < total:
+        line += f", about {_duration((total - done) / done * seconds)} left"
+    return line
+
+
 class Progress:
     """Every OISWATCH_PROGRESS_INTERVAL seconds: articles done / known so far, and the rate.
 
@@ -69,7 +105,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        interval = crawler.settings.getfloat("OISWATCH_PROGRESS_INTERVAL", 0)
+        interval = progress_interval(crawler.settings)
         if interval <= 0:
             raise NotConfigured("OISWATCH_PROGRESS_INTERVAL is 0")
         ext = cls(crawler, interval)
@@ -85,10 +121,9 @@ class Progress:
     def log(self, spider: Any) -> None:
         assert self.crawler.stats is not None
         done = articles_done(self.crawler.stats.get_stats())
+        seconds = max(time.monotonic() - self.started, 1e-9)
         total = getattr(spider, "progress_total", None)
-        minutes = max(time.monotonic() - self.started, 1e-9) / 60
-        of = f"/{total}" if total else ""
-        logger.info("progress: %d%s articles done, %.1f per minute", done, of, done / minutes)
+        logger.info("progress: %s", progress_line(done, total, seconds))
 
     def spider_closed(self, spider: Any) -> None:
         if self.loop is not None and self.loop.running:

@@ -96,7 +96,22 @@ class HandOffArticles:
         return previous is not None
 
     def _filter(self, item: Any, spider: Any) -> bool:
-        return not (isinstance(item, Request) and self._hand_off(item, spider))
+        if not isinstance(item, Request):
+            return True
+        from redis.exceptions import RedisError
+
+        try:
+            return not self._hand_off(item, spider)
+        except RedisError as exc:
+            # Redis is down: the link is not queued, and the leader must not fetch it either
+            # (that is the workers' job). The feed it came from counts as failed and keeps
+            # no new validators, so the next poll reads it in full and queues the link then.
+            lead = item.meta.get(LEAD)
+            feed = getattr(lead, "feed", None)
+            hand_off_failed = getattr(spider, "hand_off_failed", None)
+            if hand_off_failed is not None:
+                hand_off_failed(feed, f"cannot queue links for the workers: Redis: {exc}")
+            return False
 
     def process_spider_output(self, response: Any, result: Iterable[Any], spider: Any) -> Any:
         for item in result:

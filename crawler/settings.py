@@ -8,6 +8,7 @@ written once, in ``config/model.py``; ``-s NAME=VALUE`` on the command line stil
 BOT_NAME = "oiswatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -25,16 +26,29 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # A redirect loop runs into this and is recorded as a failed fetch.
 REDIRECT_MAX_TIMES = 10
+# The spiders log each request that finally failed, once, with the host and reason.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 COOKIES_ENABLED = False
+# Scrapy re-reads and re-parses a generator callback's source on every response to warn
+# about `return value` in it (its cache misses on bound methods): ~50 ms a response, most
+# of an idle poll. ruff's B901 (in `ruff check`) catches that mistake at lint time instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ProcessPipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
 }
 EXTENSIONS = {
+    # Not for a crawl that runs every few minutes: an HTTP control port opened per crawl,
+    # a "Crawled N pages" line a minute (CrawlSummary and Progress say it better), and a
+    # memory poller with no limit set.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.logstats.LogStats": None,
+    "scrapy.extensions.memusage.MemoryUsage": None,
     "crawler.extensions.CrawlSummary": 500,
     "crawler.extensions.Progress": 510,
     "crawler.extensions.DeliverAlerts": 520,
+    "crawler.quietlogs.QuietNetworkLogs": 530,
 }
 # Seconds between progress lines of a long crawl; 0 turns them off.
 OISWATCH_PROGRESS_INTERVAL = 30

@@ -176,6 +176,9 @@ class PageTimeout(Exception):
 class PagePool:
     """`workers` processes running `process_page`; 0 runs it inline in the calling thread.
 
+    The processes start with the first page, not with the pool: a poll in which every feed
+    answers 304 fetches no page, and must not pay for starting (and stopping) workers.
+
     A page that takes longer than `timeout` seconds (queueing included) gets its worker
     killed: a pathological page must not hold a core forever. Pages in flight on the killed
     pool come back as errors, and the pool is rebuilt.
@@ -195,7 +198,8 @@ class PagePool:
         # Warm-up compiles these rules in each worker; pages name their own rules file.
         self.rules_path = rules_path
         self.rebuilds = 0
-        self._executor: Executor | None = self._start() if workers else None
+        self._executor: Executor | None = None
+        self._closed = False
 
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
@@ -218,9 +222,13 @@ class PagePool:
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` in a worker. Raises BrokenProcessPool if the worker died, and
         PageTimeout after `timeout` seconds; either way the pool is rebuilt for the next call."""
-        executor = self._executor
-        if executor is None:
+        if not self.workers:
             return fn(*args)
+        if self._closed:
+            raise RuntimeError("the page pool is closed")
+        if self._executor is None:
+            self._executor = self._start()
+        executor = self._executor
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(
@@ -259,6 +267,7 @@ class PagePool:
         self._executor = self._start()
 
     def close(self) -> None:
+        self._closed = True
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None

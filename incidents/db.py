@@ -113,6 +113,13 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     return out
 
 
+def uid_of(conn: Connection, incident_id: int) -> str:
+    """The incident's id as editors see it (email, webhook, status, export, logs); the
+    integer row id stays inside the store."""
+    query = select(incidents.c.uid).where(incidents.c.id == incident_id)
+    return str(conn.execute(query).scalar_one())
+
+
 def open_incident(
     conn: Connection, article_id: int, title: str | None, feats: Features, now: datetime
 ) -> int:

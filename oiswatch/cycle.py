@@ -56,6 +56,23 @@ def summary(counts: PollCounts, seconds: float) -> str:
     )
 
 
+class LastError(logging.Handler):
+    """Remembers the last error logged during a crawl: when Scrapy closes a crawl without a
+    finish reason (it failed to open), that error is the reason to report."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.message: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.message = f"{record.name}: {record.getMessage()}"
+
+    def why(self) -> str:
+        if self.message is None:
+            return "the crawl closed without finishing and logged no error"
+        return f"the crawl closed without finishing; last error: {self.message[:300]}"
+
+
 @dataclass
 class Cycle:
     """The parts a cycle is made of; tests and the demo pass their own."""
@@ -103,11 +120,15 @@ class Cycle:
         error = None
         crawl_stats: Any = {}
         dispatch_stats: Any = {}
+        errors = LastError()
+        logging.getLogger().addHandler(errors)
         try:
             crawl_stats = await self.crawl(config)
         except Exception as exc:  # noqa: BLE001 - one failed crawl must not stop the service
             log.exception("crawl failed")
             error = f"crawl: {exc}"
+        finally:
+            logging.getLogger().removeHandler(errors)
         reason = getattr(crawl_stats, "finish_reason", None)
         refused = _n(crawl_stats, "store_failures")
         self.store_failed = bool(refused)
@@ -117,7 +138,7 @@ class Cycle:
         elif not error and reason != "finished":
             # Nothing is lost: a crawl cut short keeps no new validators (the feeds spider
             # saves them only once it finishes), so the next poll reads those feeds in full.
-            error = f"crawl ended early: {reason}"
+            error = f"crawl ended early: {reason or errors.why()}"
         try:
             dispatch_stats = await self.deliver()
         except Exception as exc:  # noqa: BLE001

@@ -5,7 +5,7 @@ Jobs (APScheduler's AsyncIOScheduler on the reactor's loop):
   their own job), jittered, ``max_instances=1`` and coalescing, so a slow poll skips the
   next turn instead of piling up; polls themselves run one at a time;
 - alert delivery every ``schedule.dispatch_seconds`` (retries; a poll also delivers at once);
-- the daily digest at ``alerts.digest.hour`` UTC, when configured;
+- the daily digest at ``alerts.digest.hour`` in ``alerts.timezone``, when configured;
 - the lock heartbeat.
 
 SIGTERM / SIGINT: the scheduler is paused (no new work), what is running gets
@@ -147,7 +147,7 @@ class Daemon:
         if self.digest is not None and digest is not None and digest.enabled:
             scheduler.add_job(
                 self._tracked("digest", self._digest),
-                CronTrigger(hour=digest.hour, minute=0, timezone=UTC),
+                CronTrigger(hour=digest.hour, minute=0, timezone=self.config.alerts.zone),
                 id="digest",
                 **common,
             )

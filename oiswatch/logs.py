@@ -16,7 +16,17 @@ from typing import TextIO
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 # Scrapy and Twisted narrate every request at INFO; the service's own lines say what matters.
-_CHATTY = ("scrapy", "twisted", "apscheduler", "trafilatura", "htmldate", "charset_normalizer")
+# Alembic narrates every store opening ("Context impl SQLiteImpl."); store.migrate says
+# at INFO when a store was actually upgraded.
+_CHATTY = (
+    "scrapy",
+    "twisted",
+    "apscheduler",
+    "trafilatura",
+    "htmldate",
+    "charset_normalizer",
+    "alembic",
+)
 
 
 class JsonFormatter(logging.Formatter):

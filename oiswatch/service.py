@@ -50,6 +50,14 @@ def check_classifier_rules(config: Config) -> None:
     rules_path(config)
 
 
+def log_problems(config: Config) -> None:
+    """What `check-config` would warn about, in the service's log at start."""
+    from oiswatch.preflight import problems
+
+    for p in problems(config):
+        log.log(logging.ERROR if p.level == "error" else logging.WARNING, p.text)
+
+
 def start_service(args: argparse.Namespace) -> tuple[Config, Store]:
     """What `run` and `poll` do first: validated config and rules, logging, the asyncio
     reactor (before anything else touches Twisted), and the open store."""
@@ -59,6 +67,7 @@ def start_service(args: argparse.Namespace) -> tuple[Config, Store]:
     config = load(args)
     check_classifier_rules(config)
     configure_logging(config, args)
+    log_problems(config)
     reactor.install()
     return config, open_store(config)
 
@@ -67,6 +76,19 @@ def open_store(config: Config) -> Store:
     store = Store(config.storage.url)
     ensure_table(store.engine)
     return store
+
+
+def open_existing_store(config: Config) -> Store:
+    """The store, for commands that only read it: one that does not exist is an error
+    (StoreError, exit 3) rather than a new empty store hiding a wrong path or URL."""
+    from store import StoreError, store_exists
+
+    if not store_exists(config.storage.url):
+        raise StoreError(
+            f"no store at {config.storage.url} ({config.source}: storage.url): nothing has "
+            "polled with this configuration yet; `oiswatch run` or `oiswatch poll` creates it"
+        )
+    return open_store(config)
 
 
 def take_lock(store: Store, purpose: str) -> StoreLock | None:
@@ -128,6 +150,21 @@ def build_cycle(config: Config, store: Store) -> Cycle:
     )
 
 
+def idle_pool_worker(thread: threading.Thread) -> bool:
+    """A thread-pool worker waiting for work (Apprise keeps a process-wide pool of them).
+
+    Its innermost Python frame is the pool's worker loop itself, blocked in the queue's C
+    ``get``; a worker running a task has that task's frames above the loop. Idle workers
+    end as the interpreter exits, so they are not "stuck".
+    """
+    frame = sys._current_frames().get(thread.ident or -1)
+    return (
+        frame is not None
+        and frame.f_code.co_name == "_worker"
+        and frame.f_code.co_filename.endswith(os.path.join("concurrent", "futures", "thread.py"))
+    )
+
+
 def exit_now_if_stuck(code: int, wait_seconds: float = 2.0) -> int:
     """Exit at once if a worker thread is still blocked (a receiver that never answers).
 
@@ -135,15 +172,21 @@ def exit_now_if_stuck(code: int, wait_seconds: float = 2.0) -> int:
     promise that the service stops within a bounded time. Idle pool threads get
     ``wait_seconds`` to wind down first.
     """
+
+    def busy() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if t is not threading.main_thread()
+            and not t.daemon
+            and t.is_alive()
+            and not idle_pool_worker(t)
+        ]
+
     deadline = time.monotonic() + wait_seconds
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and not t.daemon:
-            t.join(timeout=max(deadline - time.monotonic(), 0))
-    stuck = [
-        t
-        for t in threading.enumerate()
-        if t is not threading.main_thread() and not t.daemon and t.is_alive()
-    ]
+    for t in busy():
+        t.join(timeout=max(deadline - time.monotonic(), 0))
+    stuck = busy()
     if stuck:
         logging.getLogger("oiswatch").warning(
             "exiting with %d worker thread(s) still blocked: %s",

@@ -7,16 +7,19 @@ tested without a terminal and scripts get the same facts as people.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
 from config import Config
 from records import FetchStatus, OutboxStatus
 from store import Store, outbox
-from store.polls import PollRun, recent_runs
-from store.schema import articles
+from store.polls import PollRun, last_success, recent_runs
+from store.schema import articles, incidents
+
+RECENT_INCIDENTS = 5
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,14 @@ class FeedStatus:
 
 
 @dataclass(frozen=True)
+class RecentIncident:
+    id: str  # the id editors see in emails, webhooks and the export
+    opened_at: datetime
+    place: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
 class Status:
     now: datetime
     store: str
@@ -41,8 +52,16 @@ class Status:
     flagged_today: int
     failed_today: int
     articles_total: int
-    alerts: dict[str, int]  # pending / sent / dead
+    alerts: dict[str, int]  # pending / sent / dead / dismissed
     last_poll: PollRun | None
+    last_successful_poll_at: datetime | None = None
+    # The process polling this store (None: no daemon runs), and when it polls next.
+    daemon: str | None = None
+    next_poll_at: datetime | None = None
+    # The shortest enabled feed interval: a healthy service polls at least this often.
+    poll_minutes: float | None = None
+    recent_incidents: tuple[RecentIncident, ...] = ()
+    timezone: str = "UTC"  # [alerts] timezone: the clock times shown to people
 
 
 def _feeds(config: Config, store: Store) -> tuple[FeedStatus, ...]:
@@ -80,6 +99,40 @@ def _feeds(config: Config, store: Store) -> tuple[FeedStatus, ...]:
     return tuple(out)
 
 
+def daemon_holder(store: Store) -> str | None:
+    """Who polls this store: the store lock's holder, or the PostgreSQL scheduler lock's."""
+    from store.lock import current_holder
+
+    if store.backend.shared:
+        from store.leader import AdvisoryLeaderLock
+
+        lock = AdvisoryLeaderLock(store.url, "status")
+        try:
+            leader = lock.leader()
+        finally:
+            lock.close()
+        return leader.describe() if leader else None
+    holder = current_holder(store.engine)
+    return holder.describe() if holder else None
+
+
+def intervals(config: Config) -> dict[str, float]:
+    """Minutes between polls of each enabled feed."""
+    default = config.schedule.poll_minutes
+    return {f.name: f.poll_minutes or default for f in config.feeds if f.enabled}
+
+
+def next_poll(feeds: tuple[FeedStatus, ...], every: dict[str, float], now: datetime) -> datetime:
+    """When a running daemon polls next: each feed is due its interval after its last poll
+    (the scheduler adds up to ``jitter_seconds``); a feed never polled is due now."""
+    due = [
+        f.last_polled_at + timedelta(minutes=every[f.name]) if f.last_polled_at else now
+        for f in feeds
+        if f.name in every
+    ]
+    return max(min(due), now) if due else now
+
+
 def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
     now = now or datetime.now(UTC)
     midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -94,17 +147,34 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         failed = n(today, articles.c.fetch_status == FetchStatus.FAILED)
         total = n(articles.c.fetch_status == FetchStatus.OK)
         counts = outbox.counts(conn)
+        recent = tuple(
+            RecentIncident(
+                r.uid, r.opened_at, ", ".join(p for p in (r.city, r.state) if p) or None, r.title
+            )
+            for r in conn.execute(
+                select(incidents).order_by(incidents.c.opened_at.desc()).limit(RECENT_INCIDENTS)
+            )
+        )
     runs = recent_runs(store.engine, 1)
+    feeds = _feeds(config, store)
+    every = intervals(config)
+    daemon = daemon_holder(store)
     return Status(
         now=now,
         store=store.url,
-        feeds=_feeds(config, store),
+        feeds=feeds,
         fetched_today=fetched,
         flagged_today=flagged,
         failed_today=failed,
         articles_total=total,
         alerts={k.value: counts.get(k, 0) for k in OutboxStatus},
         last_poll=runs[0] if runs else None,
+        last_successful_poll_at=last_success(store.engine),
+        daemon=daemon,
+        next_poll_at=next_poll(feeds, every, now) if daemon else None,
+        poll_minutes=min(every.values()) if every else None,
+        recent_incidents=recent,
+        timezone=config.alerts.timezone,
     )
 
 
@@ -132,6 +202,16 @@ def _ago(when: datetime | None, now: datetime) -> str:
     if seconds < 172800:
         return f"{seconds / 3600:.0f}h ago"
     return f"{seconds / 86400:.0f}d ago"
+
+
+def _clock(when: datetime, zone: str, fmt: str = "%H:%M %Z") -> str:
+    return when.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def _due(when: datetime, now: datetime, zone: str) -> str:
+    if when <= now:
+        return "due now"
+    return f"in {_ago(now, when).removesuffix(' ago')} ({_clock(when, zone)})"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -173,7 +253,14 @@ def render_table(status: Status) -> str:
             ]
         )
     headers = ["feed", "last poll", "last success", "status", "failures", "entries"]
-    lines = [f"store: {status.store}", _poll_line(status.last_poll, now), ""]
+    lines = [
+        f"store: {status.store}",
+        f"daemon: {status.daemon or 'none (no process polls this store)'}",
+        _poll_line(status.last_poll, now),
+    ]
+    if status.next_poll_at is not None:
+        lines.append(f"next poll: {_due(status.next_poll_at, now, status.timezone)}")
+    lines.append("")
     lines += _table(headers, rows) if rows else ["(no feeds configured)"]
     lines += [
         "",
@@ -181,6 +268,14 @@ def render_table(status: Status) -> str:
         f"{status.failed_today} failed ({status.articles_total} stored in all)",
         "alerts: " + ", ".join(f"{n} {k}" for k, n in status.alerts.items()),
     ]
+    if status.recent_incidents:
+        lines += ["", "latest incidents:"]
+        lines += [
+            f"  {i.id}  opened {_clock(i.opened_at, status.timezone, '%Y-%m-%d %H:%M %Z')}  "
+            f"{i.place or 'place unknown'}  "
+            f"{(i.title or '')[:70]}".rstrip()
+            for i in status.recent_incidents
+        ]
     errors = [f for f in status.feeds if f.last_error]
     if errors:
         lines += ["", "last error per feed:"]

@@ -25,6 +25,7 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"  # gave up after alerts.max_attempts or alerts.max_age_hours; resendable
+    DISMISSED = "dismissed"  # a dead row an operator has seen and let go; still resendable
 
 
 class Category(StrEnum):

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 SQLITE_BUSY_SECONDS = 30.0
 
@@ -67,3 +67,26 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def store_exists(url: str) -> bool:
+    """Whether ``url`` names a store something has already written, without creating one.
+
+    Reading commands (status, export) check this first: opening a store creates and
+    migrates it, and an empty new store would hide a wrong path or URL.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"[storage] url: not a database URL: {url!r} ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        return bool(database) and database != ":memory:" and Path(str(database)).is_file()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).has_table("articles")
+    except DBAPIError as exc:
+        raise StoreError(f"[storage] url: cannot open {url!r}: {exc.orig}") from None
+    finally:
+        engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,6 +86,26 @@ class FeedRecords:
                     values["consecutive_failures"] = state["consecutive_failures"] + 1
                 values["entries_seen"] = state["entries_seen"] + entries
                 conn.execute(update(feeds).where(feeds.c.name == name).values(**values))
+
+    def record_not_modified(self, names: Collection[str], now: datetime | None = None) -> None:
+        """Record a 304 for each named feed, in one statement: a poll in which most feeds are
+        unchanged must not cost a transaction per feed. A 304 only comes back for validators
+        stored with the feed's current URL, so the row exists and its URL is right."""
+        if not names:
+            return
+        now = now or utcnow()
+        with self.begin() as conn:
+            conn.execute(
+                update(feeds)
+                .where(feeds.c.name.in_(list(names)))
+                .values(
+                    last_polled_at=now,
+                    last_success_at=now,
+                    last_status="304",
+                    last_error=None,
+                    consecutive_failures=0,
+                )
+            )
 
     def save_validators(
         self, name: str, url: str, etag: str | None, last_modified: str | None

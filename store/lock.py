@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Self
 
-from sqlalchemy import Column, Engine, Integer, String, Table, delete, select, update
+from sqlalchemy import Column, Engine, Integer, String, Table, delete, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.schema import UTCDateTime, metadata
@@ -55,6 +55,23 @@ class Holder:
             f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC, last heartbeat "
             f"{self.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC)"
         )
+
+
+def current_holder(engine: Engine, name: str = LOCK_NAME) -> Holder | None:
+    """Who holds the lock now (None: nobody, or no process ever took it); writes nothing."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(locks.name):
+            return None
+        row = conn.execute(select(locks).where(locks.c.name == name)).mappings().first()
+    if row is None:
+        return None
+    return Holder(
+        row["holder_host"],
+        row["holder_pid"],
+        row["purpose"],
+        row["started_at"],
+        row["heartbeat_at"],
+    )
 
 
 class LockHeld(RuntimeError):
@@ -130,17 +147,7 @@ class StoreLock(ServiceLock):
         locks.create(engine, checkfirst=True)
 
     def holder(self) -> Holder | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(locks).where(locks.c.name == self.name)).mappings().first()
-        if row is None:
-            return None
-        return Holder(
-            row["holder_host"],
-            row["holder_pid"],
-            row["purpose"],
-            row["started_at"],
-            row["heartbeat_at"],
-        )
+        return current_holder(self.engine, self.name)
 
     def _is_dead(self, holder: Holder, now: datetime) -> bool:
         if now - holder.heartbeat_at > self.stale_after:

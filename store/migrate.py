@@ -8,6 +8,8 @@ starting together (a leader and its workers) take turns through an advisory lock
 
 from __future__ import annotations
 
+import logging
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +17,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FIRST_REVISION = "0001"
@@ -40,6 +44,7 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     return cfg
 
 
+@cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
@@ -58,11 +63,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
             conn.commit()
         try:
+            before = current_revision(conn)
+            if before is not None and before == head_revision() and revision == "head":
+                return  # the usual case: every crawl opens the store, already up to date
             cfg = alembic_config(conn)
-            if current_revision(conn) is None and inspect(conn).has_table("articles"):
+            if before is None and inspect(conn).has_table("articles"):
                 command.stamp(cfg, FIRST_REVISION)
+                before = FIRST_REVISION
             command.upgrade(cfg, revision)
             conn.commit()
+            after = current_revision(conn)
+            if after != before:
+                logger.info(
+                    "store upgraded from schema revision %s to %s", before or "(new)", after
+                )
         finally:
             if postgres:
                 conn.rollback()

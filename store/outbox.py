@@ -235,3 +235,15 @@ def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
         )
     )
     return result.rowcount == 1
+
+
+def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
+    """Mark dead rows (the given ones, or all) as seen and let go; how many changed."""
+    query = (
+        update(outbox)
+        .where(outbox.c.status == OutboxStatus.DEAD)
+        .values(status=OutboxStatus.DISMISSED)
+    )
+    if entry_ids is not None:
+        query = query.where(outbox.c.id.in_(entry_ids))
+    return conn.execute(query).rowcount

@@ -130,3 +130,15 @@ def count_finished(engine: Engine) -> int:
                 select(func.count()).where(poll_runs.c.finished_at.is_not(None))
             ).scalar_one()
         )
+
+
+def last_success(engine: Engine) -> datetime | None:
+    """When the latest poll that finished without an error finished."""
+    ensure_table(engine)
+    with engine.connect() as conn:
+        when: datetime | None = conn.execute(
+            select(func.max(poll_runs.c.finished_at)).where(
+                poll_runs.c.finished_at.is_not(None), poll_runs.c.error.is_(None)
+            )
+        ).scalar_one()
+    return when

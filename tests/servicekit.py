@@ -5,13 +5,14 @@ Everything listens on 127.0.0.1 (ephemeral ports) and is started by the test its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alert_fixtures import HttpReceiver
-from kit import write_config
+from kit import oiswatch, write_config
 from mocksite import FeedItem, MockSite
 from mocksite.pages import article_page, story
 from mocksite.server import Route
@@ -138,3 +139,26 @@ def site() -> Iterator[MockSite]:
     s = newsroom_site()
     yield s
     s.stop()
+
+
+@pytest.fixture
+def polled(tmp_path: Path, site: MockSite, http: HttpReceiver) -> tuple[Path, list[str]]:
+    """A store filled by one real `oiswatch poll`: two shootings and one ordinary story."""
+    urls = [
+        site.url(publish_shooting(site, key, hours=i)) for i, key in enumerate(["ash", "birch"])
+    ]
+    config = write_service_config(tmp_path, site, http)
+    # A second feed that is down: reported, retried next time, and the cycle still ran.
+    text = (
+        config.read_text() + f'\n[[feeds]]\nname = "down"\nurl = "{site.url("/feeds/gone.rss")}"\n'
+    )
+    config.write_text(text)
+    result = oiswatch("--config", str(config), "poll", "--log-json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    (summary,) = [line for line in lines if line.get("event") == "poll"]
+    assert summary["feeds_fetched"] == 1 and summary["feeds_failed"] == 1
+    assert summary["new_articles"] == 3 and summary["flagged"] == 2
+    assert summary["alerts_sent"] == 2 and summary["alerts_failed"] == 0
+    assert sorted(http.urls()) == sorted(urls)
+    return config, urls

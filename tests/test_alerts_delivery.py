@@ -75,10 +75,20 @@ def test_email_content_and_threading(store, smtp) -> None:
     assert "Kansas City police <mark>shot</mark> and killed" in html
     assert "Fatal: yes" in text and "Investigating agency: Missouri State Highway Patrol" in text
     assert "Date: 2026-03-03" in text and "Place: Kansas City, MO" in text
-    assert "Incident #1" in text
+    assert f"Incident {incident_uid(store)} (opened" in text
     # The update lists the incident's earlier article.
     update_text = update.get_body(("plain",)).get_content()
     assert "Police kill man — KC Daily" in update_text and "https://kcdaily.test/a" in update_text
+
+
+def incident_uid(store) -> str:
+    from sqlalchemy import select
+
+    from store.schema import incidents
+
+    with store.engine.connect() as conn:
+        (uid,) = conn.execute(select(incidents.c.uid)).scalars().all()
+    return uid
 
 
 def test_hostile_headline_is_escaped_and_injects_no_header(store, smtp) -> None:
@@ -114,7 +124,8 @@ def test_webhook_payload_signature_and_delivery_id(store, http) -> None:
         "outlet": "KC Daily",
         "published": "2026-03-04T15:00:00+00:00",
     }
-    assert body["incident"]["id"] == 1
+    # One incident id everywhere: the one emails, `status` and `export` show.
+    assert body["incident"]["id"] == body["incident"]["uid"] == incident_uid(store)
     assert body["classification"]["fatal"] is True
     assert body["classification"]["score"] == 0.95
     assert body["classification"]["evidence"][0]["spans"] == [[19, 23]]

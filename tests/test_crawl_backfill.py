@@ -102,10 +102,20 @@ def test_url_list_is_crawled_exported_and_not_refetched_on_a_rerun(newsroom, tmp
     args = ("crawl", "backfill", "-a", f"urls={listing}", "-a", "outlet=Riverton Ledger")
     result = scrapy(*args, "-O", str(out), config=config)
     assert result.returncode == 0, result.stderr[-3000:]
-    rows = {row["url"].removeprefix(site.base): row for row in read_jsonl(out)}
+    every = {row["url"].removeprefix(site.base): row for row in read_jsonl(out)}
+    for row in every.values():
+        assert list(row) == EXPORT_FIELDS
+    # The URLs that gave no article are rows too, with their status and error.
+    assert (every[PATHS["missing"]]["status"], every[PATHS["missing"]]["error"]) == (
+        "failed",
+        "HTTP 404",
+    )
+    assert every[PATHS["pdf"]]["status"] == "skipped"
+    assert every[PATHS["pdf"]]["error"].startswith("not HTML: application/pdf")
+    rows = {path: row for path, row in every.items() if row["status"] == "ok"}
     assert set(rows) == {PATHS["budget"], PATHS["latin1"], PATHS["shooting"]}
     for row in rows.values():
-        assert list(row) == EXPORT_FIELDS
+        assert row["error"] is None
         assert row["outlet"] == "Riverton Ledger"
         assert isinstance(row["verdict"], dict) and "ois" in row["verdict"]
     budget = rows[PATHS["budget"]]
@@ -119,7 +129,7 @@ def test_url_list_is_crawled_exported_and_not_refetched_on_a_rerun(newsroom, tmp
     rerun = scrapy(*args, "-O", str(again), config=config)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert site.requests_for(PATHS["budget"]) == 1  # read back from the store, not refetched
-    assert sorted(r["url"] for r in read_jsonl(again)) == sorted(r["url"] for r in rows.values())
+    assert sorted(r["url"] for r in read_jsonl(again)) == sorted(r["url"] for r in every.values())
     assert read_jsonl(again)[0]["verdict"] is not None
 
 
@@ -144,7 +154,7 @@ def test_sitemap_index_is_followed_within_since_and_until(newsroom, tmp_path):
         config=config,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert re.search(r"progress: \d+/\d+ articles done, [\d.]+ per minute", result.stderr)
+    assert re.search(r"progress: \d+/\d+ articles \(\d+%\), [\d.]+ per minute", result.stderr)
     exported = {r["url"].removeprefix(site.base) for r in read_jsonl(out)}
     assert exported == {
         "/archive/new-year-parade",
@@ -174,8 +184,11 @@ def test_extracted_dates_bound_a_url_list(newsroom, tmp_path):
         config=write_config(tmp_path, []),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    # The latin-1 story ran on 2025-02-25, before `since`.
-    assert [r["url"] for r in read_jsonl(out)] == [site.url(PATHS["budget"])]
+    # The latin-1 story ran on 2025-02-25, before `since`: a skipped row, saying so.
+    rows = read_jsonl(out)
+    assert [r["url"] for r in rows if r["status"] == "ok"] == [site.url(PATHS["budget"])]
+    (latin1,) = [r for r in rows if r["url"] == site.url(PATHS["latin1"])]
+    assert latin1["status"] == "skipped" and "2025-02-25" in latin1["error"]
 
 
 @pytest.mark.parametrize(
@@ -203,8 +216,10 @@ def test_bad_arguments_give_an_error_naming_the_argument(tmp_path, arguments, na
         ],
         config=write_config(tmp_path, []),
     )
-    assert result.returncode != 0
-    assert named in result.stderr
+    # One line naming the argument, a usage error's status, and no traceback.
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"scrapy crawl backfill: {named}")
 
 
 @pytest.mark.parametrize("padding", [0, 100_000], ids=["short page", "long page"])
@@ -239,3 +254,42 @@ def test_a_meta_refresh_page_leads_to_the_article(tmp_path, padding):
         assert stored is not None and stored.text.endswith("The last line of the long read.")
     finally:
         site.stop()
+
+
+def test_a_malformed_line_is_reported_with_its_number_and_skipped(newsroom, tmp_path):
+    site = newsroom
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{site.url(PATHS['budget'])}\nnot a url\n{site.url(PATHS['latin1'])}\n")
+    out = tmp_path / "out.jsonl"
+    args = ("crawl", "backfill", "-a", f"urls={listing}", "-a", "text=yes", "-O", str(out))
+    result = scrapy(*args, config=write_config(tmp_path, []))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{listing}, line 2: 'not a url' is not an http(s) URL; skipped" in result.stderr
+    rows = read_jsonl(out)
+    expected = sorted(site.url(PATHS[k]) for k in ("budget", "latin1"))
+    assert sorted(r["url"] for r in rows) == expected
+    # -a text=yes: the article text, after the verdict.
+    assert list(rows[0]) == [*EXPORT_FIELDS[:6], "text", *EXPORT_FIELDS[6:]]
+    (budget,) = [r for r in rows if r["url"] == site.url(PATHS["budget"])]
+    assert "retired teacher told the room" in budget["text"]
+
+
+def test_progress_lines_give_percentage_rate_and_time_left() -> None:
+    from crawler.extensions import progress_line
+
+    line = progress_line(120, 543, 60)
+    assert line == "120/543 articles (22%), 120.0 per minute, about 3m32s left"
+    assert progress_line(543, 543, 300) == "543/543 articles (100%), 108.6 per minute"
+    assert progress_line(40, None, 30) == "40 articles done, 80.0 per minute"
+
+
+def test_the_progress_interval_is_read_from_the_environment_too(newsroom, tmp_path, monkeypatch):
+    from scrapy.settings import Settings
+
+    from crawler.extensions import progress_interval
+
+    settings = Settings({"OISWATCH_PROGRESS_INTERVAL": 30}, priority="project")
+    monkeypatch.setenv("OISWATCH_PROGRESS_INTERVAL", "5")
+    assert progress_interval(settings) == 5.0
+    settings.set("OISWATCH_PROGRESS_INTERVAL", 2, priority="cmdline")  # -s wins
+    assert progress_interval(settings) == 2.0

@@ -111,8 +111,14 @@ def test_backfill_arguments(tmp_path) -> None:
     assert parse_arguments(sitemap="https://x.org/sitemap.xml").alert is False
     with pytest.raises(BadArgument, match="-a until: 2024-01-01 is before since"):
         parse_arguments(urls=str(listing), since="2025-01-01", until="2024-01-01")
+    # A line that is not a URL is reported with its number and skipped; a file with no URL
+    # at all is an error.
     listing.write_text("https://x.org/a\nnot a url\n")
-    with pytest.raises(BadArgument, match="line 2"):
+    args = parse_arguments(urls=str(listing))
+    assert args.urls == ("https://x.org/a",)
+    assert args.bad_lines == (f"{listing}, line 2: 'not a url' is not an http(s) URL; skipped",)
+    listing.write_text("not a url\n")
+    with pytest.raises(BadArgument, match="line 1"):
         parse_arguments(urls=str(listing))
     # PostgreSQL refuses an outlet longer than its column, so every article would fail.
     with pytest.raises(BadArgument, match="-a outlet: longer than 200 characters"):

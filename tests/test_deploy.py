@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import configparser
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,8 +43,14 @@ def test_containerfile_runs_as_non_root_with_data_and_config_from_the_environmen
     assert f"{DATA_DIR_ENV_VAR}=/var/lib/oiswatch" in text
     assert 'VOLUME ["/var/lib/oiswatch"]' in text
     assert 'CMD ["run", "--log-json"]' in text
-    # Every package the project installs is copied into the image.
-    for package in ("alerts", "classifier", "config", "crawler", "oiswatch", "store"):
+    # Every package the project installs (pyproject's package list) is copied into the image.
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    found = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [pattern.rstrip("*") for pattern in found]
+    assert "records" in packages
+    for package in packages:
         assert f"COPY {package} ./{package}" in text
 
 
@@ -89,3 +97,29 @@ def test_compose_file_starts_schedulers_and_workers_from_our_image() -> None:
         assert service["environment"]["PGPASSWORD"].startswith("${PGPASSWORD")
         assert set(service["depends_on"]) == {"postgres", "redis"}
     assert "ARG OISWATCH_EXTRAS" in (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+
+
+def test_container_and_systemd_health_checks_run_status_check() -> None:
+    from oiswatch.cli import build_parser
+
+    text = re.sub(r"\\\n\s*", "", (DEPLOY / "Containerfile").read_text(encoding="utf-8"))
+    (check,) = [line for line in text.splitlines() if line.startswith("HEALTHCHECK ")]
+    command = json.loads(check.partition(" CMD ")[2])
+    assert command[0] == "oiswatch"  # the image's entry point, on PATH
+    args = build_parser().parse_args(command[1:])
+    assert (args.command, args.check) == ("status", True)
+
+    health = configparser.ConfigParser(strict=False, interpolation=None)
+    health.optionxform = str
+    health.read_string((DEPLOY / "oiswatch-health.service").read_text(encoding="utf-8"))
+    service = health["Service"]
+    assert service["ExecStart"] == unit()["Service"]["ExecStart"].replace(" run", " status --check")
+    assert service["User"] == "oiswatch" and service["Type"] == "oneshot"
+    daemon_env = (DEPLOY / "oiswatch.service").read_text(encoding="utf-8")
+    for line in (DEPLOY / "oiswatch-health.service").read_text(encoding="utf-8").splitlines():
+        if line.startswith(("Environment=", "EnvironmentFile=")):
+            assert line in daemon_env  # the check reads the store the daemon writes
+    timer = configparser.ConfigParser(strict=False, interpolation=None)
+    timer.read_string((DEPLOY / "oiswatch-health.timer").read_text(encoding="utf-8"))
+    assert timer["Timer"]["Unit"] == "oiswatch-health.service"
+    assert timer["Timer"]["OnUnitActiveSec"]

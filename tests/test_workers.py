@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -184,3 +185,21 @@ def test_two_pages_timing_out_together_both_come_back_as_timeouts() -> None:
         assert pool.rebuilds == 1
     finally:
         pool.close()
+
+
+def test_worker_processes_start_with_the_first_page_not_with_the_pool() -> None:
+    # A poll in which every feed answers 304 opens a pool and fetches no page: it must not
+    # pay for starting and stopping extraction processes.
+    pool = PagePool(2)
+    try:
+        # Before the change the pool started (and warmed up) its workers at once, from a
+        # thread: give that every chance to show within two seconds.
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            assert pool.worker_pids() == []
+            time.sleep(0.1)
+        result = asyncio.run(pool.process(PageJob(STORY, A)))
+        assert result.error is None and len(pool.worker_pids()) >= 1
+    finally:
+        pool.close()
+    assert pool.worker_pids() == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, tzinfo
 
 from alerts.records import Alert
 
@@ -17,12 +19,31 @@ def one_line(value: str | None, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# The newsroom's zone ([alerts] timezone) for the times an alert shows. A context variable,
+# set by the dispatcher around each send, rather than a parameter of every renderer: every
+# channel renders, and the channels' one-method interface (``send(alert)``) stays as it is.
+_ZONE: ContextVar[tzinfo] = ContextVar("oiswatch_display_zone", default=UTC)
+
+
+@contextmanager
+def in_zone(zone: tzinfo) -> Iterator[None]:
+    """Render times in ``zone`` inside the block (stored times stay UTC)."""
+    token = _ZONE.set(zone)
+    try:
+        yield
+    finally:
+        _ZONE.reset(token)
+
+
+def local(value: datetime) -> datetime:
+    """``value`` in the display zone; naive times from the store are UTC by convention."""
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(_ZONE.get())
+
+
 def when(value: datetime | None) -> str:
     if value is None:
         return "unknown"
-    # Naive times in the store are UTC by convention; aware ones may carry any offset.
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    return local(value).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def web_link(url: str) -> str | None:

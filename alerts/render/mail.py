@@ -11,7 +11,7 @@ from email.utils import formatdate
 from html import escape
 
 from alerts.records import Alert
-from alerts.render.common import facts, headline, highlight, one_line, web_link, when
+from alerts.render.common import facts, headline, highlight, local, one_line, web_link, when
 from records import Event, IncidentRef
 
 _PREFIX = {
@@ -26,7 +26,7 @@ def subject(alert: Alert) -> str:
     prefix = _PREFIX.get(alert.event, "[OIS]")
     if alert.event == Event.DIGEST:
         n = len(alert.incidents)
-        day = alert.created_at.date().isoformat()
+        day = local(alert.created_at).date().isoformat()
         return f"{prefix} {day}: {n} incident{'s' * (n != 1)} in the last day"
     outlet = one_line(alert.article.outlet if alert.article else None)
     title = one_line(headline(alert), 200)
@@ -83,7 +83,7 @@ def render_text(alert: Alert) -> str:
         lines += ["", "Facts:"] + [f"  {k}: {val}" for k, val in facts(alert)]
     if alert.incident:
         inc = alert.incident
-        lines += ["", f"Incident #{inc.id} (opened {when(inc.opened_at)})"]
+        lines += ["", f"Incident {inc.uid} (opened {when(inc.opened_at)})"]
         others = _text_articles(inc)
         lines += ["Other articles about it:", *others] if others else ["No other articles yet."]
     return "\n".join(lines) + "\n"
@@ -132,7 +132,7 @@ def render_html(alert: Alert) -> str:
         parts.append(f"<h3>Facts</h3><table>{rows}</table>")
     if alert.incident:
         inc = alert.incident
-        parts.append(f"<h3>Incident #{inc.id}</h3>{_html_articles(inc)}")
+        parts.append(f"<h3>Incident {inc.uid}</h3>{_html_articles(inc)}")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -141,7 +141,7 @@ def render_digest_text(alert: Alert) -> str:
     lines = [subject(alert), ""]
     for inc in alert.incidents:
         lines.append(
-            f"Incident #{inc.id} — {inc.place or 'place unknown'}, opened {when(inc.opened_at)}"
+            f"Incident {inc.uid} — {inc.place or 'place unknown'}, opened {when(inc.opened_at)}"
         )
         lines += _text_articles(inc)
         lines.append("")
@@ -154,7 +154,7 @@ def render_digest_html(alert: Alert) -> str:
     parts = [f"<!DOCTYPE html><html><body><h2>{escape(subject(alert))}</h2>"]
     for inc in alert.incidents:
         place = escape(inc.place or "place unknown")
-        parts.append(f"<h3>Incident #{inc.id} — {place}</h3>{_html_articles(inc)}")
+        parts.append(f"<h3>Incident {inc.uid} — {place}</h3>{_html_articles(inc)}")
     if not alert.incidents:
         parts.append("<p>No incidents.</p>")
     parts.append("</body></html>")

@@ -34,7 +34,9 @@ def event_json(alert: Alert) -> dict[str, Any]:
         }
     if inc:
         body["incident"] = {
-            "id": inc.id,
+            # The id editors see everywhere (email, status, export, logs); "uid" is the same
+            # value, kept for receivers written against earlier versions.
+            "id": inc.uid,
             "uid": inc.uid,
             "opened_at": inc.opened_at.isoformat(),
             "city": inc.city,
@@ -118,7 +120,7 @@ def slack_json(alert: Alert) -> dict[str, Any]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"Incident #{alert.incident.id} · {n} other article(s)",
+                        "text": f"Incident {alert.incident.uid} · {n} other article(s)",
                     }
                 ],
             }

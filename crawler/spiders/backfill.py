@@ -20,18 +20,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from crawler.dates import in_date_range
-from crawler.exceptions import BadArgument
-from crawler.exporters import EXPORT_FIELDS, EXPORTERS
+from crawler.exceptions import BadArgument, DuplicateArticle, ExtractionFailed
+from crawler.exporters import EXPORT_FIELDS, EXPORTERS, UrlOutcome
 from crawler.responses import describe_failure
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import clean_url
-from records import Lead
+from records import FetchFailure, Lead
 from store.links import chunks
 from store.schema import articles
 
@@ -51,6 +52,11 @@ class BackfillArgs:
     until: date | None
     outlet: str | None
     alert: bool
+    text: bool = False  # -a text=yes: the -O file gets each article's text
+    bad_lines: tuple[str, ...] = ()  # lines of the URL file that are not URLs (skipped)
+
+
+KNOWN = ("urls", "sitemap", "since", "until", "outlet", "alert", "text")
 
 
 def _day(name: str, value: str | None) -> date | None:
@@ -70,8 +76,9 @@ def _http(name: str, value: str) -> str:
     return value
 
 
-def read_url_list(path: str) -> tuple[str, ...]:
-    """One URL per line; blank lines and lines starting with # are ignored."""
+def read_url_list(path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The URLs of a file, one per line (blank lines and lines starting with # ignored),
+    and what is wrong with each line that is not a URL: those are skipped, not fatal."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -79,6 +86,7 @@ def read_url_list(path: str) -> tuple[str, ...]:
     except UnicodeDecodeError:
         raise BadArgument("urls", f"{path!r} is not UTF-8 text") from None
     urls: dict[str, None] = {}
+    bad = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -86,9 +94,10 @@ def read_url_list(path: str) -> tuple[str, ...]:
         try:
             urls[clean_url(_http("urls", line))] = None
         except BadArgument:
-            problem = f"{path}, line {number}: {line!r} is not an http(s) URL"
-            raise BadArgument("urls", problem) from None
-    return tuple(urls)
+            bad.append(f"{path}, line {number}: {line[:200]!r} is not an http(s) URL; skipped")
+    if not urls and bad:
+        raise BadArgument("urls", f"{path}: no line is an http(s) URL ({bad[0]})")
+    return tuple(urls), tuple(bad)
 
 
 def parse_arguments(
@@ -98,6 +107,7 @@ def parse_arguments(
     until: str | None = None,
     outlet: str | None = None,
     alert: str | None = None,
+    text: str | None = None,
 ) -> BackfillArgs:
     """Check the spider's -a arguments; a BadArgument names the one that is wrong."""
     if not urls and not sitemap:
@@ -110,17 +120,32 @@ def parse_arguments(
     name = (outlet or "").strip() or None
     if name is not None and len(name) > OUTLET_MAX:
         raise BadArgument("outlet", f"longer than {OUTLET_MAX} characters")
-    flag = (alert or "no").strip().lower()
-    if flag not in YES + NO:
-        raise BadArgument("alert", f"{alert!r} is not yes or no")
+    listed, bad = read_url_list(urls) if urls else ((), ())
     return BackfillArgs(
-        urls=read_url_list(urls) if urls else (),
+        urls=listed,
         sitemap=_http("sitemap", sitemap) if sitemap else None,
         since=first,
         until=last,
         outlet=name,
-        alert=flag in YES,
+        alert=_yes_no("alert", alert),
+        text=_yes_no("text", text),
+        bad_lines=bad,
     )
+
+
+def _yes_no(name: str, value: str | None) -> bool:
+    flag = (value or "no").strip().lower()
+    if flag not in YES + NO:
+        raise BadArgument(name, f"{value!r} is not yes or no")
+    return flag in YES
+
+
+def check_arguments(spider_args: dict[str, str]) -> BackfillArgs:
+    """All of the spider's -a arguments checked, before any crawl machinery starts."""
+    unknown = sorted(set(spider_args) - set(KNOWN))
+    if unknown:
+        raise BadArgument(unknown[0], f"unknown argument; expected one of {', '.join(KNOWN)}")
+    return parse_arguments(**spider_args)
 
 
 class BackfillSpider(ArticleSpider):
@@ -128,13 +153,45 @@ class BackfillSpider(ArticleSpider):
     custom_settings = {"FEED_EXPORT_FIELDS": EXPORT_FIELDS, "FEED_EXPORTERS": EXPORTERS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        known = ("urls", "sitemap", "since", "until", "outlet", "alert")
-        unknown = sorted(set(kwargs) - set(known))
-        if unknown:
-            raise BadArgument(unknown[0], f"unknown argument; expected one of {', '.join(known)}")
-        self.args = parse_arguments(**{k: kwargs.pop(k) for k in known if k in kwargs})
+        spider_args = {k: kwargs.pop(k) for k in list(kwargs) if k not in ("_job",)}
+        self.args = check_arguments(spider_args)
         super().__init__(*args, **kwargs)
+        for line in self.args.bad_lines:
+            logger.warning("-a urls: %s", line)
         self.progress_total = len(self.args.urls)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.args.text:
+            # Settings are still open here (Scrapy applies them after making the spider).
+            fields = [*EXPORT_FIELDS[:6], "text", *EXPORT_FIELDS[6:]]
+            crawler.settings.set("FEED_EXPORT_FIELDS", fields, priority="spider")
+        crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
+        return spider
+
+    def gave_no_article(self, lead: Lead, failure: FetchFailure) -> Any:
+        return UrlOutcome(
+            lead.url, str(failure.status), failure.error, lead.outlet, failure.http_status
+        )
+
+    def _dropped(self, item: Any, response: Any, exception: Exception) -> None:
+        """A page the pipelines dropped (no article text, outside the dates, a duplicate,
+        extraction failed) is a row of the -O file too."""
+        source = getattr(item, "lead", item)  # a FetchedPage's lead, or the Article itself
+        url, outlet = getattr(source, "url", None), getattr(source, "outlet", None)
+        if url is None:
+            return
+        statuses: dict[type[BaseException], str] = {
+            DuplicateArticle: "duplicate",
+            ExtractionFailed: "failed",
+        }
+        status = statuses.get(type(exception), "skipped")
+        error = str(exception).removeprefix(f"{url}: ")
+        outcome = UrlOutcome(url, status, error, outlet, getattr(item, "http_status", None))
+        self.crawler.signals.send_catch_log(
+            signal=signals.item_scraped, item=outcome, response=response, spider=self
+        )
 
     def operator_urls(self) -> list[str]:
         given = [*self.args.urls, *([self.args.sitemap] if self.args.sitemap else [])]

@@ -133,7 +133,7 @@ class ArticleSpider(scrapy.Spider):
             )
             self.record_failure(lead, failure)
             self.count(failure.status)
-            return None
+            return self.gave_no_article(lead, failure)
         return FetchedPage(
             lead=lead,
             final_url=response.url,
@@ -142,10 +142,16 @@ class ArticleSpider(scrapy.Spider):
             http_status=response.status,
         )
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
         lead: Lead = request.meta[LEAD]
         outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
         logger.warning("article %s %s: %s", lead.url, outcome.status, outcome.error)
         self.record_failure(lead, outcome)
         self.count(outcome.status)
+        return self.gave_no_article(lead, outcome)
+
+    def gave_no_article(self, lead: Lead, failure: FetchFailure) -> Any:
+        """What the crawl yields for a lead that gave no article: nothing here; the backfill
+        yields a row for its ``-O`` file."""
+        return None

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -36,12 +37,18 @@ class FeedsSpider(ArticleSpider):
     name = "feeds"
     # Feed name -> (url, ETag, Last-Modified) of the feeds read in full in this crawl.
     validators: dict[str, tuple[str, str | None, str | None]]
-    read_in_full: set[str]  # feeds counted as fetched (not 304, not failed)
+    # Feeds that answered 304 in this crawl, recorded together when it closes.
+    not_modified: list[str]
+    # Feeds read in full in this crawl, and those whose links the cluster could not take.
+    read_in_full: set[str]
+    hand_off_failures: dict[str, str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = {}
+        self.not_modified = []
         self.read_in_full = set()
+        self.hand_off_failures = {}
 
     def store_failed(self, url: str, feed: str | None, exc: Exception) -> None:
         if feed and feed not in self.store_failures:
@@ -70,6 +77,8 @@ class FeedsSpider(ArticleSpider):
                 logger.error("feed %s: could not record the failure: %s", name, store_problem(exc))
 
     def closed(self, reason: str) -> None:
+        # However the crawl ended, the feeds that answered 304 were polled successfully.
+        self.store.record_not_modified(self.not_modified)
         self._fail_feeds_whose_writes_failed()
         # A 304 next time would hide the entries of a crawl cut short, so the validators
         # are saved only once every article request has been dealt with.
@@ -89,8 +98,10 @@ class FeedsSpider(ArticleSpider):
         if not feeds:
             logger.warning("no enabled feeds in the configuration; nothing to poll")
         now = datetime.now(UTC)
+        # One read of every feed's validators, not one query per feed.
+        states = {s.name: s for s in self.store.all_feed_states()}
         for feed in feeds:
-            state = self.store.feed_state(feed.name)
+            state = states.get(feed.name)
             if state is not None and state.url == str(feed.url):
                 if state.rest_until is not None and state.rest_until > now:
                     logger.info(
@@ -133,7 +144,8 @@ class FeedsSpider(ArticleSpider):
         assert stats is not None
         if response.status == 304:
             logger.log(self.routine, "feed %s: not modified", feed.name)
-            self.store.record_feed_poll(feed.name, str(feed.url), status="304", ok=True)
+            # Written together when the crawl closes (see ``closed``): one statement in all.
+            self.not_modified.append(feed.name)
             stats.inc_value("oiswatch/feeds/not_modified")
             return
         headers = {
@@ -206,6 +218,26 @@ class FeedsSpider(ArticleSpider):
             if request is not None:
                 yield request
 
+    def hand_off_failed(self, feed_name: str | None, error: str) -> None:
+        """A link of ``feed_name`` could not be queued for the workers (crawler.handoff)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("oiswatch/cluster/hand_off_failed")
+        if feed_name in self.hand_off_failures:
+            return
+        if feed_name not in self.read_in_full:
+            # A retry of a failed article: it stays failed and is tried again next poll.
+            logger.error("article retry not queued: %s", error)
+            return
+        self.hand_off_failures[feed_name] = error
+        logger.error("feed %s failed: %s", feed_name, error)
+        # No validators: a 304 next time would hide the links that were not queued.
+        self.validators.pop(feed_name, None)
+        url = str(self.config.feed(feed_name).url)
+        self.store.record_feed_poll(feed_name, url, status="cluster", ok=False, error=error)
+        stats.inc_value("oiswatch/feeds/fetched", -1)
+        stats.inc_value("oiswatch/feeds/failed")
+
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         feed: FeedConfig = request.meta["feed"]
@@ -218,7 +250,8 @@ class FeedsSpider(ArticleSpider):
         error = outcome.error
         if until is not None:
             error += f"; not polled before {until:%Y-%m-%d %H:%M} UTC, as asked (Retry-After)"
-        logger.error("feed %s failed: %s", feed.name, error)
+        host = urlsplit(request.url).netloc
+        logger.error("feed %s (%s) failed: %s", feed.name, host, error)
         self.store.record_feed_poll(
             feed.name,
             str(feed.url),

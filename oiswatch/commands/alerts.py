@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     resend = sub.add_parser("resend", help="send one outbox row again, now")
     resend.add_argument("id", type=int, help="the outbox id shown by `oiswatch alerts list`")
     sub.add_parser("dispatch", help="send the alerts that are due now")
+    dismiss = sub.add_parser(
+        "dismiss", help="mark dead alerts as seen (kept, resendable; `status --check` passes)"
+    )
+    which = dismiss.add_mutually_exclusive_group(required=True)
+    which.add_argument("ids", nargs="*", type=int, default=[], metavar="ID", help="outbox ids")
+    which.add_argument("--all", action="store_true", help="every dead alert")
 
 
 def _test(config) -> int:
@@ -76,6 +82,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "list":
             return _list(store, args)
+        if args.action == "dismiss":
+            from store import outbox
+
+            with store.begin() as conn:
+                n = outbox.dismiss(conn, None if args.all else args.ids)
+            print(f"{n} dead alert(s) dismissed")
+            return 0 if n else 1
         if args.action == "resend":
             try:
                 return _report(resend(store, config, args.id))

@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from oiswatch.export import incident_records, write_csv, write_jsonl
-    from oiswatch.service import open_store
+    from oiswatch.service import open_existing_store
 
     config = load(args)
-    store = open_store(config)
+    store = open_existing_store(config)
     write = write_csv if args.format == "csv" else write_jsonl
     try:
         records = incident_records(store, args.since)

@@ -12,20 +12,34 @@ HELP = "show each feed's state, today's articles, and alerts pending/sent/dead (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object, for scripts")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="health check: exit 1 when no poll succeeded in three intervals, every feed "
+        "fails, or dead alerts wait (for HEALTHCHECK and systemd)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from oiswatch.service import open_store
+    from oiswatch.health import unhealthy
+    from oiswatch.service import open_existing_store
     from oiswatch.status import gather, render_table, to_json
 
     config = load(args)
-    store = open_store(config)
+    store = open_existing_store(config)
     try:
         status = gather(config, store)
     finally:
         store.close()
+    problems = unhealthy(status)
     if args.json:
-        print(json.dumps(to_json(status), indent=2))
+        print(json.dumps({**to_json(status), "unhealthy": problems}, indent=2))
+    elif args.check:
+        print("; ".join(problems) if problems else "healthy")
     else:
         print(render_table(status))
-    return 0
+        if problems:
+            print("\nunhealthy:")
+            for problem in problems:
+                print(f"  {problem}")
+    return 1 if args.check and problems else 0

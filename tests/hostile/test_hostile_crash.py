@@ -13,6 +13,7 @@ from pathlib import Path
 from hostilekit import write_config
 from kit import REPO, env
 from mocksite import FeedItem, MockSite, Route
+from mocksite.pages import article_page, story
 from proctree import alive, descendants
 
 
@@ -21,6 +22,9 @@ def test_a_killed_crawl_leaves_no_extraction_worker_or_forkserver_behind(tmp_pat
     site.add_feed("/news.rss", "rss", "Outlet")
     site.add("/slow", Route(hang=True))  # keeps the crawl mid-poll
     site.add_entry("/news.rss", FeedItem("Slow", "/slow", "s-1", datetime.now(UTC)))
+    # A page that arrives: extraction workers start with the first page, not before.
+    site.add_page("/fast", article_page("Fast", story("fast"), purpose="starts the workers"))
+    site.add_entry("/news.rss", FeedItem("Fast", "/fast", "f-1", datetime.now(UTC)))
     config = write_config(tmp_path, [("news", site.url("/news.rss"), "Outlet")], workers=2)
     crawl = subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "feeds", "-s", "DOWNLOAD_TIMEOUT=60"],

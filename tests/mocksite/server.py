@@ -48,6 +48,11 @@ class Feed:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: a crawler opening 16 connections at once gets
+    # some SYNs dropped and waits a second for the retransmission, which no real news
+    # site's server would make it do.
+    request_queue_size = 128
+
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # the crawler hangs up on huge and slow responses on purpose
 
