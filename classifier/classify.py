@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from classifier import dates, facts
+from classifier import dates, facts, shooter
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
@@ -38,7 +38,7 @@ def classify(
     title = (title or "").strip()
     sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
     found = scan(sentences, rules)
-    score = _score(found.fired, rules.threshold)
+    score = shooter.score(found.fired, rules.threshold)
     ois = score >= rules.threshold
     category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
     deciding = _deciding(found, ois)
@@ -58,22 +58,6 @@ def classify(
         borderline=bool(found.borderline),
         **verdict_fields,  # type: ignore[arg-type]
     )
-
-
-def _score(hits: list[Hit], threshold: float) -> float:
-    """Combine the strongest match of each distinct sentence (a repeated headline counts once).
-
-    A weak rule (weight below the threshold) counts once per article however many sentences it
-    matches: "police shootings fell" in headline and body is one statistic, not corroboration.
-    """
-    best: dict[str, float] = {}
-    for hit in hits:
-        key = hit.sentence.text.lower() if hit.weight >= threshold else f"rule:{hit.rule}"
-        best[key] = max(best.get(key, 0.0), hit.weight)
-    remaining = 1.0
-    for weight in best.values():
-        remaining *= 1.0 - weight
-    return 1.0 - remaining
 
 
 def _deciding(found: Findings, ois: bool) -> list[Hit]:

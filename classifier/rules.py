@@ -51,6 +51,25 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Coref:
+    """The `[coref]` table compiled: how officers are named and what may stand for them."""
+
+    officer_name_before: tuple[re.Pattern[str], ...]  # end of the words before a name
+    officer_name_after: tuple[re.Pattern[str], ...]  # start of the words after a name
+    not_officer_name: re.Pattern[str]
+    name_hint: tuple[str, ...]  # lower-case substrings, one of which is just before a named officer
+    pronouns: Mapping[str, str]  # lower-case pronoun -> what it is read as
+    pronoun: re.Pattern[str]  # any of them, as a whole word, on lower-cased text
+    verb_after: re.Pattern[str]
+    subject: re.Pattern[str]  # at a pronoun or capitalised word: is a firing verb shortly after?
+    mention: re.Pattern[str]  # groups agent / person / cap: who a pronoun may stand for
+    agent: re.Pattern[str]  # an officer word, whole
+    speech_after: re.Pattern[str]
+    attribution: re.Pattern[str]
+    not_a_name: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     """All rules, compiled once. Build with `load_rules`."""
 
@@ -79,6 +98,7 @@ class Rules:
     places: Mapping[str, tuple[re.Pattern[str], ...]]  # tried in order
     states: Mapping[str, str]  # lower-case state name or abbreviation -> postal code
     kinds: Mapping[str, str]  # lower-case "police", "deputies" ... -> agency suffix
+    coref: Coref
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -197,6 +217,38 @@ class _Builder:
             out.append(Rule(name, regex, float(weight), requires, at_agent))
         return tuple(out)
 
+    def coref(self) -> Coref:
+        table = self.table("coref")
+        pronouns = self.names("coref.pronouns", table)
+        people = self.alternation("coref.people", self.words("coref.people", table))
+        mention = (
+            r"(?P<agent>(?<!\w)<<agent>>(?!\w))|(?P<person>\b" + people + r"\b)"
+            r"|(?P<cap>(?-i:\b[A-Z][\w'’-]*))"
+        )
+        return Coref(
+            officer_name_before=self.each(
+                "coref.officer_name_before", self.words("coref.officer_name_before", table)
+            ),
+            officer_name_after=self.each(
+                "coref.officer_name_after", self.words("coref.officer_name_after", table)
+            ),
+            name_hint=self.plain("coref.name_hint", table),
+            not_officer_name=self.compile(
+                "coref.not_officer_name", self.words("coref.not_officer_name", table)
+            ),
+            pronouns={k.lower(): v for k, v in pronouns.items()},
+            pronoun=re.compile(r"\b(?:" + "|".join(map(re.escape, pronouns)) + r")\b", FLAGS),
+            verb_after=self.compile("coref.verb_after", self.words("coref.verb_after", table)),
+            subject=self.compile("coref.subject", self.words("coref.subject", table)),
+            mention=self.compile("coref.people", mention),
+            agent=self.compile("vocab.agent", "<<agent>>"),
+            speech_after=self.compile(
+                "coref.speech_after", self.words("coref.speech_after", table)
+            ),
+            attribution=self.compile("coref.attribution", self.words("coref.attribution", table)),
+            not_a_name=frozenset(self.words("coref.not_a_name", table)),
+        )
+
     def build(self) -> Rules:
         settings = self.table("settings")
         threshold = settings.get("threshold")
@@ -271,4 +323,5 @@ class _Builder:
             },
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
+            coref=self.coref(),
         )

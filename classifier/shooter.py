@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from classifier.coref import Resolver
 from classifier.rules import Rule, Rules
 from classifier.sentences import Sentence
 
@@ -57,24 +58,26 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     """Run the rules over every sentence that could be evidence.
 
     Cheap substring checks come first; victim rules ("officer was shot") only run when no
-    sentence says an officer fired, since they can then only change the category.
+    sentence says an officer fired, since they can then only change the category. A sentence
+    with no firing match is read again with officers' surnames and pronouns standing for "the
+    officer" (`classifier.coref`), when the article gives it any.
     """
     found = Findings([], [], [], [], 0)
     # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
     # unless the sentence names a real firearm.
     less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
-    candidates: list[tuple[Sentence, str]] = []
+    candidates: list[tuple[Sentence, str, list[int], set[str]]] = []
+    unresolved: list[tuple[Sentence, str | None]] = []  # candidates with no firing match
+    previous: str | None = None
     for sentence in sentences:
         text = sentence.text
+        before, previous = previous, (None if sentence.title else text)
         lower = text.lower()
         # Substrings first (fast), then whole-word starts: "around" has no shooting word.
         if not any(word in lower for word in rules.trigger):
             continue
         if not rules.trigger_word.search(text, lower):
             continue
-        has_hint = any(word in lower for word in rules.agent_hint)
-        starts = [m.start() for m in rules.agent_starts.finditer(text, lower)] if has_hint else []
-        names_officer = starts or rules.agentless.search(text, lower)
         found.candidate_sentences += 1
         for rule in rules.borderline:
             if rule.requires and not any(word in lower for word in rule.requires):
@@ -82,29 +85,21 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             m = rule.regex.search(text, lower)
             if m:
                 found.borderline.append(Hit(sentence, rule.name, 0.0, (m.span(),), BORDERLINE))
-        if not names_officer:
-            continue  # every firing and victim rule names an officer, or says "OIS"
-        present = {word for word in rules.require_words if word in lower}
-        candidates.append((sentence, lower, starts, present))
-        firearm = other = None  # looked up once per sentence, and only for a match
-        for rule in rules.fired:
-            if rule.requires and present.isdisjoint(rule.requires):
-                continue
-            hit, why = _first_match(sentence, lower, rule, rules, FIRED, starts)
-            if hit and less_lethal_story:
-                if firearm is None:
-                    firearm = rules.named_firearm.search(text, lower) is not None
-                if not firearm:
-                    hit, why = None, "less-lethal story and no firearm named"
-            if hit:
-                if other is None:  # checked late: it is rarely needed
-                    other = rules.other_sense.search(text, lower) is not None
-                if other:
-                    hit, why = None, "another sense of the word (sport, film, vaccine ...)"
-            if hit:
-                found.fired.append(hit)
-            elif why:
-                found.blocked.append(Blocked(sentence, rule.name, why))
+        fired = len(found.fired)
+        reading = _Reading(sentence, lower, rules)
+        if reading.names_officer:
+            candidates.append((sentence, lower, reading.starts, reading.present))
+            _fire(reading, rules, less_lethal_story, found)
+        if len(found.fired) == fired:
+            unresolved.append((sentence, before))
+    # An article already flagged by sentences as written (not by its headline alone) needs no
+    # second reading; the others are read again with surnames and pronouns resolved.
+    if score(found.fired, rules.threshold) < rules.threshold or all(
+        h.sentence.title for h in found.fired
+    ):
+        resolver = Resolver("\n".join(s.text for s in sentences), rules.coref)
+        for sentence, before in unresolved:
+            _fire_resolved(sentence, before, resolver, rules, less_lethal_story, found, candidates)
     _headline_topic(found)
     if not any(h.weight >= rules.threshold for h in found.fired):
         for sentence, lower, starts, present in candidates:
@@ -115,6 +110,93 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
                 if hit and not rules.other_sense.search(sentence.text, lower):
                     found.victim.append(hit)
     return found
+
+
+def _fire_resolved(
+    sentence: Sentence,
+    before: str | None,
+    resolver: Resolver,
+    rules: Rules,
+    less_lethal_story: bool,
+    found: Findings,
+    candidates: list[tuple[Sentence, str, list[int], set[str]]],
+) -> None:
+    """Run the firing rules on `sentence` read with officers' surnames and pronouns resolved."""
+    if not resolver.could_apply(sentence.text):
+        return
+    resolved = resolver.resolve(sentence.text, before)
+    if resolved is None:
+        return
+    again = _Reading(Sentence(resolved.text, sentence.start, sentence.title), None, rules)
+    if not again.names_officer:
+        return
+    candidates.append((again.sentence, again.lower, again.starts, again.present))
+    mapped = Findings([], [], [], [], 0)
+    _fire(again, rules, less_lethal_story, mapped)
+    note = "; ".join(resolved.notes)
+    for hit in mapped.fired:
+        spans = tuple(resolved.span(a, b) for a, b in hit.spans)
+        found.fired.append(Hit(sentence, f"{hit.rule} ({note})", hit.weight, spans, FIRED))
+    found.blocked.extend(Blocked(sentence, b.rule, b.why) for b in mapped.blocked)
+
+
+def score(hits: list[Hit], threshold: float) -> float:
+    """Combine the strongest match of each distinct sentence (a repeated headline counts once).
+
+    A weak rule (weight below the threshold) counts once per article however many sentences it
+    matches: "police shootings fell" in headline and body is one statistic, not corroboration.
+    """
+    best: dict[str, float] = {}
+    for hit in hits:
+        key = hit.sentence.text.lower() if hit.weight >= threshold else f"rule:{hit.rule}"
+        best[key] = max(best.get(key, 0.0), hit.weight)
+    remaining = 1.0
+    for weight in best.values():
+        remaining *= 1.0 - weight
+    return 1.0 - remaining
+
+
+class _Reading:
+    """One sentence (as written or rewritten) prepared for the rules: where officer words start."""
+
+    def __init__(self, sentence: Sentence, lower: str | None, rules: Rules) -> None:
+        text = sentence.text
+        self.sentence, self.lower = sentence, text.lower() if lower is None else lower
+        has_hint = any(word in self.lower for word in rules.agent_hint)
+        self.starts = (
+            [m.start() for m in rules.agent_starts.finditer(text, self.lower)] if has_hint else []
+        )
+        # every firing and victim rule names an officer, or says "OIS"
+        self.names_officer = bool(self.starts or rules.agentless.search(text, self.lower))
+        self.present = (
+            {word for word in rules.require_words if word in self.lower}
+            if self.names_officer
+            else set()
+        )
+
+
+def _fire(reading: _Reading, rules: Rules, less_lethal_story: bool, found: Findings) -> None:
+    """Run the firing rules on one sentence, adding hits and cancelled matches to `found`."""
+    sentence, lower, text = reading.sentence, reading.lower, reading.sentence.text
+    firearm = other = None  # looked up once per sentence, and only for a match
+    for rule in rules.fired:
+        if rule.requires and reading.present.isdisjoint(rule.requires):
+            continue
+        hit, why = _first_match(sentence, lower, rule, rules, FIRED, reading.starts)
+        if hit and less_lethal_story:
+            if firearm is None:
+                firearm = rules.named_firearm.search(text, lower) is not None
+            if not firearm:
+                hit, why = None, "less-lethal story and no firearm named"
+        if hit:
+            if other is None:  # checked late: it is rarely needed
+                other = rules.other_sense.search(text, lower) is not None
+            if other:
+                hit, why = None, "another sense of the word (sport, film, vaccine ...)"
+        if hit:
+            found.fired.append(hit)
+        elif why:
+            found.blocked.append(Blocked(sentence, rule.name, why))
 
 
 def _headline_topic(found: Findings) -> None:
