@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from alerts.incidents import agency_key
+from incidents.db import agency_key
 from store import Store
 from store.schema import articles, incident_articles, incidents
 

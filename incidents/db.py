@@ -1,6 +1,6 @@
 """Incidents in the store: find the candidates for an article, open one, attach to one.
 
-The sameness rule itself is the pure ``alerts.matching``; this module only reads and writes.
+The sameness rule itself is the pure ``incidents.matching``; this module only reads and writes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from alerts.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
-from alerts.records import ArticleRef, IncidentRef
-from alerts.similarity import decode, encode, proper_names, signature
+from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
+from incidents.similarity import decode, encode, proper_names, signature
+from records import ArticleRef, IncidentRef
 from store.schema import articles, incident_articles, incidents
 
 # An incident stays open to new reports this long after its last one.

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from alerts.similarity import estimate_jaccard
+from incidents.similarity import estimate_jaccard
 
 COPY_SIMILARITY = 0.7
 RELATED_SIMILARITY = 0.25
