@@ -31,7 +31,8 @@ def gap(blockers: list[str], most: int) -> str:
     # A relative clause may sit in the gap: "the officer who was wounded returned fire", or set
     # off by commas: "detectives, who had been chasing the car, fired". Its words are not
     # checked for blockers, since they belong to another verb.
-    clause = r"(?<=,)\s*(?:who|whom)\s[^,;:.!?]{1,80}?(?=,)"
+    # So may an appositive: "the officer, a nine-year veteran of the force, fired".
+    clause = r"(?<=,)\s*(?:who|whom|an?)\s[^,;:.!?]{1,80}?(?=,)"
     word = (
         rf"(?:who\s+(?:was|were|is|had\s+been|has\s+been)\s+[\w'’-]+|(?!(?:{stop})\b)[\w'’.-]+"
         rf"|{clause})"
