@@ -36,7 +36,11 @@ def classify(
     """Classify one article from its headline and body text."""
     rules = rules or load_rules()
     title = (title or "").strip()
-    sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
+    body = split_sentences(text)
+    promos = _promo_spans(text, rules)
+    if promos:  # related-story lists are not the article: no evidence, no facts from them
+        body = [s for s in body if not any(a <= s.start < b for a, b in promos)]
+    sentences = (split_sentences(title, title=True) if title else []) + body
     found = scan(sentences, rules)
     score = shooter.score(found.fired, rules.threshold)
     ois = score >= rules.threshold
@@ -58,6 +62,27 @@ def classify(
         borderline=bool(found.borderline),
         **verdict_fields,  # type: ignore[arg-type]
     )
+
+
+def _promo_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Where related-story lines and promos are: `guards.promo_line`, and the bullet or
+    headline-like lines (no final period) after a `guards.promo_header` line."""
+    spans: list[tuple[int, int]] = []
+    in_list = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        words = line.strip()
+        if not words:
+            continue
+        if rules.promo_header.match(words):
+            in_list = True
+            spans.append((start, pos))
+        elif rules.promo_line.match(words) or (in_list and not words.endswith((".", '."', ".”"))):
+            spans.append((start, pos))
+        else:
+            in_list = False
+    return spans
 
 
 def _deciding(found: Findings, ois: bool) -> list[Hit]:

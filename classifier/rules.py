@@ -90,6 +90,14 @@ class Rules:
     negation_before: Folded
     hedge_before: Folded
     statistic_after: Folded
+    statistic_before: Folded
+    count_before: Folded
+    statistic_period: Folded
+    generic_before: Folded
+    policy: Folded
+    hurt_k9: Folded
+    promo_line: re.Pattern[str]
+    promo_header: re.Pattern[str]
     generic: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
@@ -309,6 +317,21 @@ class _Builder:
                 "guards.statistic_after", self.words("guards.statistic_after", guards)
             ),
             generic=self.folded("guards.generic", self.words("guards.generic", guards)),
+            **{
+                key: self.folded(f"guards.{key}", self.words(f"guards.{key}", guards))
+                for key in (
+                    "statistic_before",
+                    "count_before",
+                    "statistic_period",
+                    "generic_before",
+                    "policy",
+                    "hurt_k9",
+                )
+            },  # fmt: skip
+            promo_line=self.compile("guards.promo_line", self.words("guards.promo_line", guards)),
+            promo_header=self.compile(
+                "guards.promo_header", self.words("guards.promo_header", guards)
+            ),
             agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={

@@ -65,7 +65,9 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     found = Findings([], [], [], [], 0)
     # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
     # unless the sentence names a real firearm.
-    less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
+    less_lethal_story = any(
+        s.title and _less_lethal(s.text, s.text.lower(), 0, len(s.text), rules) for s in sentences
+    )
     candidates: list[tuple[Sentence, str, list[int], set[str]]] = []
     unresolved: list[tuple[Sentence, str | None]] = []  # candidates with no firing match
     previous: str | None = None
@@ -222,8 +224,9 @@ def _first_match(
     """
     text = sentence.text
     why = None
-    # A headline's present tense is news; the body's "after an officer shoots" is a rule.
-    general = kind == FIRED and not sentence.title
+    # A headline's present tense is news; the body's "after an officer shoots" is a rule, and so
+    # is a headline's about a rule or a vote ("Council votes to limit when police shoot").
+    general = kind == FIRED and (not sentence.title or rules.policy.search(text, lower) is not None)
     if rule.at_agent:
         matches: Iterable[re.Match[str] | None] = (
             rule.regex.match_at(text, i, lower) for i in starts
@@ -257,13 +260,34 @@ def _guard(
     if rules.hedge_before.search(before, before_lower):
         return "hedged"
     end = m.end() + _LOOK_AHEAD
-    if check_weapon and rules.less_lethal.search(text[m.start() : end], lower[m.start() : end]):
+    if check_weapon and _less_lethal(text, lower, m.start(), end, rules):
         return "less-lethal weapon"
     if check_weapon and rules.statistic_after.search(text[m.end() : end], lower[m.end() : end]):
         return STATISTIC
+    if check_weapon and (
+        rules.statistic_before.search(before, before_lower)
+        or (
+            rules.count_before.search(before, before_lower)
+            and rules.statistic_period.search(text, lower)
+        )
+    ):
+        return STATISTIC
+    if check_weapon and rules.generic_before.search(before, before_lower):
+        return GENERAL
     if check_general and rules.generic.search(text[begin : m.end()], lower[begin : m.end()]):
         return GENERAL
     return None
+
+
+def _less_lethal(text: str, lower: str, start: int, end: int, rules: Rules) -> bool:
+    """A less-lethal weapon named next to the firing verb; a police dog that was hurt is not one."""
+    found = list(rules.less_lethal.finditer(text[start:end], lower[start:end]))
+    if not found:
+        return False
+    hurt = [h.span() for h in rules.hurt_k9.finditer(text, lower)]
+    return any(
+        not any(a <= start + w.start() and start + w.end() <= b for a, b in hurt) for w in found
+    )
 
 
 def _spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
