@@ -26,7 +26,12 @@ def outcome(
     in a crash" two items later says nothing about the man the officer fired at.
     """
     facts = rules.facts
-    groups = [" ".join(near), *_following(near, article), " ".join(article)]
+    # Sentences about an earlier incident are left out, unless nothing else is evidence.
+    background = facts["background"]
+    near = [s for s in near if not background.search(s)] or list(near)
+    rest = [s for s in article if s in near or not background.search(s)]
+    after = [s for s in _following(near, article) if not background.search(s)]
+    groups = [" ".join(near), *after, " ".join(rest)]
     for text in groups:
         if facts["hit_unknown"].search(text):
             return None, None

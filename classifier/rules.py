@@ -22,7 +22,7 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
-    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes",
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes", "background",
     "officer_hurt", "officer_unhurt",
     "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
