@@ -118,17 +118,20 @@ class Resolver:
         self.coref = coref
         self.names = OfficerNames(text, coref)
 
-    def could_apply(self, text: str) -> bool:
+    def could_apply(self, text: str, lower: str) -> bool:
         """A cheap check: a pronoun or a capitalised word shortly before a firing verb."""
-        return self.coref.subject.search(text) is not None
+        coref = self.coref
+        return bool(coref.name_subject.search(text) or coref.pronoun_subject.search(lower))
 
     def resolve(self, text: str, previous: str | None) -> Resolution | None:
         """`text` with officer surnames and pronouns rewritten, or None when nothing changed."""
         edits: list[tuple[int, int, str, str]] = []  # start, end, replacement, note
         for m in _CAPITALISED.finditer(text):
             word = m.group()
+            if len(word) < 2 or word in self.coref.not_a_name:
+                continue
             # only a name shortly before a firing verb (or after "by") can change a verdict
-            if len(word) < 2 or not self.coref.subject.match(text, m.start()):
+            if not self.coref.name_subject.match(text, m.start()):
                 continue
             intro = self.names.introduced(word)
             if intro is None or self._officer_word_before(text, m.start()):

@@ -7,11 +7,11 @@ only then at the whole article, so a second incident mentioned in passing weighs
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 
-from classifier.folded import fold
+from classifier.folded import Folded, fold
 from classifier.rules import Rules
 from records import Location
 
@@ -29,10 +29,8 @@ def outcome(
     # Sentences about an earlier incident are left out, unless nothing else is evidence.
     background = facts["background"]
     near = [s for s in near if not background.search(s)] or list(near)
-    rest = [s for s in article if s in near or not background.search(s)]
-    after = [s for s in _following(near, article) if not background.search(s)]
-    groups = [" ".join(near), *after, " ".join(rest)]
-    for text in groups:
+    cues = [facts[k] for k in ("hit_unknown", "fatal_yes", "hit_no", "fatal_no")]
+    for text in _outcome_groups(near, article, background, cues):
         if facts["hit_unknown"].search(text):
             return None, None
         if facts["fatal_yes"].search(text):
@@ -45,6 +43,23 @@ def outcome(
     if facts["hit_yes"].search(" ".join(near)):
         return None, True
     return None, None
+
+
+def _outcome_groups(
+    near: Sequence[str],
+    article: Sequence[str],
+    background: Folded,
+    outcome_cues: Sequence[Folded],
+) -> Iterator[str]:
+    """The evidence, then each sentence after it, then the article (all without background);
+    made lazily, since the evidence usually tells the outcome."""
+    yield " ".join(near)
+    for sentence in _following(near, article):
+        if not background.search(sentence):
+            yield sentence
+    whole = " ".join(article)
+    if any(facts.search(whole) for facts in outcome_cues):  # else nothing to leave out
+        yield " ".join(s for s in article if s in near or not background.search(s))
 
 
 def _following(near: Sequence[str], article: Sequence[str], after: int = 3) -> list[str]:

@@ -82,7 +82,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             continue
         found.candidate_sentences += 1
         for rule in rules.borderline:
-            if rule.requires and not any(word in lower for word in rule.requires):
+            if rule.requires_any is not None and not rule.requires_any.search(lower):
                 continue
             m = rule.regex.search(text, lower)
             if m:
@@ -124,7 +124,7 @@ def _fire_resolved(
     candidates: list[tuple[Sentence, str, list[int], set[str]]],
 ) -> None:
     """Run the firing rules on `sentence` read with officers' surnames and pronouns resolved."""
-    if not resolver.could_apply(sentence.text):
+    if not resolver.could_apply(sentence.text, sentence.text.lower()):
         return
     resolved = resolver.resolve(sentence.text, before)
     if resolved is None:
@@ -226,7 +226,9 @@ def _first_match(
     why = None
     # A headline's present tense is news; the body's "after an officer shoots" is a rule, and so
     # is a headline's about a rule or a vote ("Council votes to limit when police shoot").
-    general = kind == FIRED and (not sentence.title or rules.policy.search(text, lower) is not None)
+    general: bool | None = kind == FIRED and not sentence.title
+    if kind == FIRED and sentence.title:
+        general = None  # looked up at the first match: most headlines have none
     if rule.at_agent:
         matches: Iterable[re.Match[str] | None] = (
             rule.regex.match_at(text, i, lower) for i in starts
@@ -236,6 +238,8 @@ def _first_match(
     for m in matches:
         if m is None:
             continue
+        if general is None:
+            general = rules.policy.search(text, lower) is not None
         why = _guard(text, lower, m, rules, check_weapon=kind == FIRED, check_general=general)
 
         if why is None:
@@ -264,16 +268,14 @@ def _guard(
         return "less-lethal weapon"
     if check_weapon and rules.statistic_after.search(text[m.end() : end], lower[m.end() : end]):
         return STATISTIC
-    if check_weapon and (
-        rules.statistic_before.search(before, before_lower)
-        or (
+    if check_weapon and any(word in before_lower for word in rules.count_hint):
+        if rules.statistic_before.search(before, before_lower) or (
             rules.count_before.search(before, before_lower)
             and rules.statistic_period.search(text, lower)
-        )
-    ):
-        return STATISTIC
-    if check_weapon and rules.generic_before.search(before, before_lower):
-        return GENERAL
+        ):
+            return STATISTIC
+        if rules.generic_before.search(before, before_lower):
+            return GENERAL
     if check_general and rules.generic.search(text[begin : m.end()], lower[begin : m.end()]):
         return GENERAL
     return None
