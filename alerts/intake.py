@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from alerts import outbox
 from alerts.destinations import destinations
 from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
 from incidents.matching import match
-from records import ArticleRef, codec
-from store import utcnow
+from records import ArticleRef, Category, Event, Relation, codec
+from store import outbox, utcnow
+from store.engine import inserted_id
 from store.schema import alerts as alerts_table
 
 log = logging.getLogger("oiswatch.alerts")
@@ -29,7 +29,7 @@ def is_alertable(verdict: Any, settings: AlertsConfig) -> bool:
     """Whether a verdict is the kind editors asked to hear about (whatever ``article.alert``)."""
     if verdict is None:
         return False
-    if verdict.category == "officer_shot":
+    if verdict.category == Category.OFFICER_SHOT:
         if not settings.include_officer_shot:
             return False
     elif not verdict.ois:
@@ -62,7 +62,7 @@ def enqueue(
         found = None
     if found is None:
         incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
-        event = "incident.new"
+        event = Event.INCIDENT_NEW
     else:
         incident_id = found.incident_id
         incidents.attach(
@@ -75,9 +75,9 @@ def enqueue(
             found.relation,
             found.reason,
         )
-        if found.relation == "copy":
+        if found.relation == Relation.COPY:
             return 0
-        event = "incident.update"
+        event = Event.INCIDENT_UPDATE
     if not article.alert:
         return 0
     keys = [d.key for d in destinations(config.alerts)]
@@ -95,7 +95,7 @@ def enqueue(
             outlet=article.outlet,
             published=article.published,
             id=article_id,
-            relation="first" if event == "incident.new" else "update",
+            relation=Relation.FIRST if event == Event.INCIDENT_NEW else Relation.UPDATE,
         ),
         incident=incidents.snapshot(conn, incident_id, exclude_article=article_id),
         verdict=article.verdict,
@@ -115,4 +115,4 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             payload=codec.dumps(alert),
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)

@@ -7,10 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from records import ArticleRef, IncidentRef, Verdict
+from records import ArticleRef, Event, IncidentRef, Verdict
 from records.codec import Timestamp
-
-EVENTS = ("incident.new", "incident.update", "digest", "test")
 
 
 @dataclass(frozen=True)
@@ -18,7 +16,7 @@ class Alert:
     """What one alert says. ``delivery_id`` is set per destination by the dispatcher."""
 
     id: int
-    event: str
+    event: Event
     created_at: Timestamp
     article: ArticleRef | None = None
     incident: IncidentRef | None = None
@@ -30,7 +28,7 @@ class Alert:
 
     @property
     def is_test(self) -> bool:
-        return self.event == "test"
+        return self.event == Event.TEST
 
 
 @dataclass(frozen=True)

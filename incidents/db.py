@@ -16,7 +16,8 @@ from sqlalchemy import Connection, or_, select, update
 
 from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features, merge
 from incidents.similarity import decode, encode, proper_names, signature
-from records import ArticleRef, IncidentRef
+from records import ArticleRef, IncidentRef, Relation
+from store.engine import inserted_id
 from store.schema import articles, incident_articles, incidents
 
 # An incident stays open to new reports this long after its last one.
@@ -128,8 +129,8 @@ def open_incident(
             agencies=json.dumps(sorted(feats.agencies)),
         )
     )
-    incident_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    attach(conn, incident_id, article_id, "first", None, feats, now)
+    incident_id = inserted_id(result)
+    attach(conn, incident_id, article_id, Relation.FIRST, None, feats, now)
     return incident_id
 
 
@@ -153,7 +154,7 @@ def attach(
             attached_at=now,
         )
     )
-    if relation == "first":
+    if relation == Relation.FIRST:
         return
     row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).one()
     merged = merge(_facts(row), feats)
@@ -201,7 +202,7 @@ def snapshot(conn: Connection, incident_id: int, exclude_article: int | None = N
                 outlet=r.outlet,
                 published=r.published,
                 id=r.id,
-                relation=r.relation,
+                relation=Relation(r.relation),
             )
             for r in refs
             if r.id != exclude_article

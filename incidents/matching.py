@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from incidents.similarity import estimate_jaccard
+from records import Relation
 
 COPY_SIMILARITY = 0.7
 RELATED_SIMILARITY = 0.25
@@ -130,7 +131,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
         top = max(sims, default=0.0)
         if top >= COPY_SIMILARITY:
             if best_copy is None or top > best_copy.similarity:
-                best_copy = Match(cand.incident_id, "copy", top, f"same text ({top:.2f})")
+                best_copy = Match(cand.incident_id, Relation.COPY, top, f"same text ({top:.2f})")
             continue
         if contradiction(article, cand.facts):
             continue
@@ -139,7 +140,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
             continue
         rank = (len(article.names & cand.facts.names), top)
         if best_update is None or rank > best_update[0]:
-            best_update = (rank, Match(cand.incident_id, "update", top, why))
+            best_update = (rank, Match(cand.incident_id, Relation.UPDATE, top, why))
     if best_copy:
         return best_copy
     return best_update[1] if best_update else None

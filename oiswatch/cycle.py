@@ -38,7 +38,7 @@ def poll_counts(crawl_stats: Any, dispatch_stats: Any) -> PollCounts:
         feeds_fetched=_n(crawl_stats, "feeds_fetched"),
         feeds_not_modified=_n(crawl_stats, "feeds_not_modified"),
         feeds_failed=_n(crawl_stats, "feeds_failed"),
-        new_articles=_n(crawl_stats, "articles_new"),
+        new_articles=_n(crawl_stats, "new_articles"),
         flagged=_n(crawl_stats, "flagged"),
         alerts_sent=_n(dispatch_stats, "sent"),
         alerts_failed=_n(dispatch_stats, "failed") + _n(dispatch_stats, "dead"),
@@ -65,6 +65,7 @@ class Cycle:
     crawl: CrawlFn
     dispatch: DispatchFn
     executor: Executor | None = None
+    store_failed: bool = False  # the last run's crawl could not write to the store
 
     def close(self) -> None:
         """Let the delivery thread go (it may still be blocked on a receiver)."""
@@ -108,7 +109,12 @@ class Cycle:
             log.exception("crawl failed")
             error = f"crawl: {exc}"
         reason = getattr(crawl_stats, "finish_reason", None)
-        if not error and reason != "finished":
+        refused = _n(crawl_stats, "store_failures")
+        self.store_failed = bool(refused)
+        if refused:
+            # Their feeds failed and are read in full next poll; the store needs a look.
+            error = f"{refused} store write(s) failed"
+        elif not error and reason != "finished":
             # Nothing is lost: a crawl cut short keeps no new validators (the feeds spider
             # saves them only once it finishes), so the next poll reads those feeds in full.
             error = f"crawl ended early: {reason}"

@@ -25,6 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from records import FetchStatus
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
@@ -57,6 +59,8 @@ feeds = Table(
     Column("last_error", Text),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("entries_seen", Integer, nullable=False, default=0),
+    # Asked for by the feed's server (429/503 with Retry-After): not polled before this.
+    Column("rest_until", UTCDateTime),
 )
 
 articles = Table(
@@ -80,7 +84,7 @@ articles = Table(
     # ok | duplicate | skipped | failed (pending only as the default): skipped is final
     # (not HTML, no article text, robots.txt), failed is retried, duplicate is a second
     # link to a stored article.
-    Column("fetch_status", String(16), nullable=False, default="pending"),
+    Column("fetch_status", String(16), nullable=False, default=FetchStatus.PENDING.value),
     Column("fetch_error", Text),
     Column("http_status", Integer),
     Column("attempts", Integer, nullable=False, default=0),
