@@ -46,6 +46,11 @@ from classifier import classify
             "Gunfire on Ninth Street",
             "The trooper took cover behind a truck and fired.",
         ),
+        # a game warden is a sworn officer
+        (
+            "Hunter wounded at camp",
+            "A game warden shot and wounded a man who aimed a rifle at him.",
+        ),
     ],
 )
 def test_other_firing_shapes_are_flagged(title: str, text: str) -> None:
