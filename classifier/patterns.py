@@ -63,3 +63,17 @@ def agent_first(items: list[str]) -> list[str]:
 def words_only(items: list[str]) -> list[str]:
     """Whole words only, so "sued" does not match inside "pursued"."""
     return [rf"\b(?:{w})\b" for w in items]
+
+
+def shared_bounds(items: list[str]) -> list[str]:
+    """Join the items of the form `\\b(?:X)\\b` into one `\\b(?:(?:X1)|(?:X2))\\b`.
+
+    Same matches, but the word boundary is tested once at each place instead of once per item:
+    most places in a text are inside a word, where the joined pattern fails at once.
+    """
+    head, tail = r"\b(?:", r")\b"
+    bounded = [i[len(head) : -len(tail)] for i in items if i.startswith(head) and i.endswith(tail)]
+    if len(bounded) < 2:
+        return items
+    rest = [i for i in items if not (i.startswith(head) and i.endswith(tail))]
+    return [head + "|".join(f"(?:{b})" for b in bounded) + tail, *rest]

@@ -89,6 +89,7 @@ class Rules:
     injury_hint: tuple[str, ...]  # lower-case substrings
     agentless: Folded
     other_sense: Folded
+    noun_shoot: Folded
     less_lethal: Folded
     named_firearm: Folded
     negation_before: Folded
@@ -313,6 +314,7 @@ class _Builder:
                 "guards.other_sense",
                 [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)],
             ),
+            noun_shoot=self.folded("guards.noun_shoot", self.words("guards.noun_shoot", guards)),
             less_lethal=self.folded("guards.less_lethal", self.words("guards.less_lethal", guards)),
             named_firearm=self.folded(
                 "guards.named_firearm",
@@ -349,7 +351,9 @@ class _Builder:
             facts={
                 k: self.folded(
                     f"facts.{k}",
-                    patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts))),
+                    patterns.shared_bounds(
+                        patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts)))
+                    ),
                 )
                 for k in FACT_KEYS
             },

@@ -109,7 +109,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
                 if rule.requires and present.isdisjoint(rule.requires):
                     continue
                 hit, _ = _first_match(sentence, lower, rule, rules, VICTIM, starts)
-                if hit and not rules.other_sense.search(sentence.text, lower):
+                if hit and not _other_sense(sentence.text, lower, rules):
                     found.victim.append(hit)
     return found
 
@@ -192,13 +192,20 @@ def _fire(reading: _Reading, rules: Rules, less_lethal_story: bool, found: Findi
                 hit, why = None, "less-lethal story and no firearm named"
         if hit:
             if other is None:  # checked late: it is rarely needed
-                other = rules.other_sense.search(text, lower) is not None
+                other = _other_sense(text, lower, rules)
             if other:
                 hit, why = None, "another sense of the word (sport, film, vaccine ...)"
         if hit:
             found.fired.append(hit)
         elif why:
             found.blocked.append(Blocked(sentence, rule.name, why))
+
+
+def _other_sense(text: str, lower: str, rules: Rules) -> bool:
+    """Another sense of the shooting word: sport, film, vaccine, training, "a calendar shoot"."""
+    if rules.other_sense.search(text, lower):
+        return True
+    return "shoot" in lower and rules.noun_shoot.search(text, lower) is not None
 
 
 def _headline_topic(found: Findings) -> None:
