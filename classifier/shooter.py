@@ -69,7 +69,8 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         s.title and _less_lethal(s.text, s.text.lower(), 0, len(s.text), rules) for s in sentences
     )
     candidates: list[tuple[Sentence, str, list[int], set[str]]] = []
-    unresolved: list[tuple[Sentence, str | None]] = []  # candidates with no firing match
+    # candidates with no firing match: (sentence, lowered, the sentence before it)
+    unresolved: list[tuple[Sentence, str, str | None]] = []
     previous: str | None = None
     for sentence in sentences:
         text = sentence.text
@@ -93,15 +94,17 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             candidates.append((sentence, lower, reading.starts, reading.present))
             _fire(reading, rules, less_lethal_story, found)
         if len(found.fired) == fired:
-            unresolved.append((sentence, before))
+            unresolved.append((sentence, lower, before))
     # An article already flagged by sentences as written (not by its headline alone) needs no
     # second reading; the others are read again with surnames and pronouns resolved.
     if score(found.fired, rules.threshold) < rules.threshold or all(
         h.sentence.title for h in found.fired
     ):
         resolver = Resolver("\n".join(s.text for s in sentences), rules.coref)
-        for sentence, before in unresolved:
-            _fire_resolved(sentence, before, resolver, rules, less_lethal_story, found, candidates)
+        for sentence, lower, before in unresolved:
+            _fire_resolved(
+                sentence, lower, before, resolver, rules, less_lethal_story, found, candidates
+            )
     _headline_topic(found)
     if not any(h.weight >= rules.threshold for h in found.fired):
         for sentence, lower, starts, present in candidates:
@@ -116,6 +119,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
 
 def _fire_resolved(
     sentence: Sentence,
+    lower: str,
     before: str | None,
     resolver: Resolver,
     rules: Rules,
@@ -124,7 +128,7 @@ def _fire_resolved(
     candidates: list[tuple[Sentence, str, list[int], set[str]]],
 ) -> None:
     """Run the firing rules on `sentence` read with officers' surnames and pronouns resolved."""
-    if not resolver.could_apply(sentence.text, sentence.text.lower()):
+    if not resolver.could_apply(sentence.text, lower):
         return
     resolved = resolver.resolve(sentence.text, before)
     if resolved is None:
