@@ -58,6 +58,15 @@ def test_a_related_headline_does_not_give_the_outcome() -> None:
     assert verdict.fatal is None
 
 
+def test_an_officers_injuries_mean_an_injured_officer() -> None:
+    verdict = classify(
+        "Troopers fire at driver on Route 3",
+        "Two troopers fired at the driver after he rammed their cruiser. One trooper's injuries "
+        "are not considered serious.",
+    )
+    assert verdict.ois and verdict.officer_injured
+
+
 @pytest.mark.parametrize(
     "text",
     [
