@@ -10,7 +10,7 @@ prompted, are in classifier/README.md. The gate holds the scores reached after t
 from classifier_gates import check_composition, check_gates, load_rows
 
 NAME = "classifier_challenge5.jsonl"
-FIELDS = {"fatal": 1.0, "anyone_hit": 1.0, "officer_injured": 0.9, "followup": 0.97}
+FIELDS = {"fatal": 1.0, "anyone_hit": 1.0, "officer_injured": 0.93, "followup": 0.97}
 
 
 def test_challenge5_is_varied_and_labelled() -> None:
