@@ -7,11 +7,11 @@ only then at the whole article, so a second incident mentioned in passing weighs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from classifier.folded import Folded, fold
+from classifier.folded import fold
 from classifier.rules import Rules
 from records import Location
 
@@ -26,40 +26,40 @@ def outcome(
     in a crash" two items later says nothing about the man the officer fired at.
     """
     facts = rules.facts
-    # Sentences about an earlier incident are left out, unless nothing else is evidence.
+    # Sentences about an earlier incident are left out, unless nothing else is evidence; a
+    # sentence is only checked for that when it tells an outcome.
     background = facts["background"]
     near = [s for s in near if not background.search(s)] or list(near)
-    cues = [facts[k] for k in ("hit_unknown", "fatal_yes", "hit_no", "fatal_no")]
-    for text in _outcome_groups(near, article, background, cues):
-        if facts["hit_unknown"].search(text):
-            return None, None
-        if facts["fatal_yes"].search(text):
-            return True, True
-        if facts["hit_no"].search(text):
-            return False, False
-        if facts["fatal_no"].search(text):
-            return False, True
+    told = _told(" ".join(near), rules)
+    if told is not None:
+        return told
+    for sentence in _following(near, article):
+        told = _told(sentence, rules)
+        if told is not None and not background.search(sentence):
+            return told
+    whole = " ".join(article)
+    if _told(whole, rules) is not None:
+        told = _told(" ".join(s for s in article if s in near or not background.search(s)), rules)
+        if told is not None:
+            return told
     # Nothing says how it ended, but the evidence says someone was shot: hit, outcome unknown.
     if facts["hit_yes"].search(" ".join(near)):
         return None, True
     return None, None
 
 
-def _outcome_groups(
-    near: Sequence[str],
-    article: Sequence[str],
-    background: Folded,
-    outcome_cues: Sequence[Folded],
-) -> Iterator[str]:
-    """The evidence, then each sentence after it, then the article (all without background);
-    made lazily, since the evidence usually tells the outcome."""
-    yield " ".join(near)
-    for sentence in _following(near, article):
-        if not background.search(sentence):
-            yield sentence
-    whole = " ".join(article)
-    if any(facts.search(whole) for facts in outcome_cues):  # else nothing to leave out
-        yield " ".join(s for s in article if s in near or not background.search(s))
+def _told(text: str, rules: Rules) -> tuple[bool | None, bool | None] | None:
+    """The outcome `text` tells, in order of precedence, or None when it tells none."""
+    facts = rules.facts
+    if facts["hit_unknown"].search(text):
+        return None, None
+    if facts["fatal_yes"].search(text):
+        return True, True
+    if facts["hit_no"].search(text):
+        return False, False
+    if facts["fatal_no"].search(text):
+        return False, True
+    return None
 
 
 def _following(near: Sequence[str], article: Sequence[str], after: int = 3) -> list[str]:
