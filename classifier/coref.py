@@ -118,15 +118,21 @@ class Resolver:
         self.coref = coref
         self.names = OfficerNames(text, coref)
 
-    def could_apply(self, text: str, lower: str) -> bool:
-        """A cheap check: a pronoun or a capitalised word shortly before a firing verb."""
-        coref = self.coref
-        return bool(coref.name_subject.search(text) or coref.pronoun_subject.search(lower))
+    def resolve(self, text: str, lower: str, previous: str | None) -> Resolution | None:
+        """`text` with officer surnames and pronouns rewritten, or None when nothing changed.
 
-    def resolve(self, text: str, previous: str | None) -> Resolution | None:
-        """`text` with officer surnames and pronouns rewritten, or None when nothing changed."""
+        Cheap scans first: only a capitalised word or a pronoun shortly before a firing verb
+        can change a verdict, and most sentences have neither.
+        """
+        coref = self.coref
+        first_name = coref.name_subject.search(text)
+        # with a name in play, any pronoun may matter too ("someone fired as they approached")
+        pronouns = first_name is not None or coref.pronoun_subject.search(lower) is not None
+        if first_name is None and not pronouns:
+            return None
         edits: list[tuple[int, int, str, str]] = []  # start, end, replacement, note
-        for m in _CAPITALISED.finditer(text):
+        names = _CAPITALISED.finditer(text, first_name.start()) if first_name else ()
+        for m in names:
             word = m.group()
             if len(word) < 2 or word in self.coref.not_a_name:
                 continue
@@ -138,7 +144,7 @@ class Resolver:
                 continue  # not an officer's name, or part of "Officer Ana Ruiz" itself
             note = f"“{word}” is read as “the officer”: {intro}"
             edits.append((m.start(), m.end(), "the officer", note))
-        for m in self.coref.pronoun.finditer(text):
+        for m in self.coref.pronoun.finditer(text) if pronouns else ():
             if not self.coref.verb_after.match(text, m.end()):
                 continue
             who = self._antecedent(text, m.start(), previous)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from classifier.coref import Resolver
+from classifier.coref import Resolution, Resolver
 from classifier.rules import Rule, Rules
 from classifier.sentences import Sentence
 
@@ -54,6 +54,11 @@ class Findings:
     candidate_sentences: int  # sentences that passed the cheap trigger and sense checks
 
 
+# a sentence the victim rules may read: (as read, lowered, officer-word starts, required words
+# present, as written, its resolution or None)
+_Candidate = tuple[Sentence, str, list[int], set[str], Sentence, Resolution | None]
+
+
 def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     """Run the rules over every sentence that could be evidence.
 
@@ -68,7 +73,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     less_lethal_story = any(
         s.title and _less_lethal(s.text, s.text.lower(), 0, len(s.text), rules) for s in sentences
     )
-    candidates: list[tuple[Sentence, str, list[int], set[str]]] = []
+    candidates: list[_Candidate] = []
     # candidates with no firing match: (sentence, lowered, the sentence before it)
     unresolved: list[tuple[Sentence, str, str | None]] = []
     previous: str | None = None
@@ -91,7 +96,7 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
         fired = len(found.fired)
         reading = _Reading(sentence, lower, rules)
         if reading.names_officer:
-            candidates.append((sentence, lower, reading.starts, reading.present))
+            candidates.append((sentence, lower, reading.starts, reading.present, sentence, None))
             _fire(reading, rules, less_lethal_story, found)
         if len(found.fired) == fired:
             unresolved.append((sentence, lower, before))
@@ -107,13 +112,13 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
             )
     _headline_topic(found)
     if not any(h.weight >= rules.threshold for h in found.fired):
-        for sentence, lower, starts, present in candidates:
+        for sentence, lower, starts, present, written, resolved in candidates:
             for rule in rules.victim:
                 if rule.requires and present.isdisjoint(rule.requires):
                     continue
                 hit, _ = _first_match(sentence, lower, rule, rules, VICTIM, starts)
                 if hit and not _other_sense(sentence.text, lower, rules):
-                    found.victim.append(hit)
+                    found.victim.append(_as_written(hit, written, resolved))
     return found
 
 
@@ -125,25 +130,31 @@ def _fire_resolved(
     rules: Rules,
     less_lethal_story: bool,
     found: Findings,
-    candidates: list[tuple[Sentence, str, list[int], set[str]]],
+    candidates: list[_Candidate],
 ) -> None:
     """Run the firing rules on `sentence` read with officers' surnames and pronouns resolved."""
-    if not resolver.could_apply(sentence.text, lower):
-        return
-    resolved = resolver.resolve(sentence.text, before)
+    resolved = resolver.resolve(sentence.text, lower, before)
     if resolved is None:
         return
     again = _Reading(Sentence(resolved.text, sentence.start, sentence.title), None, rules)
     if not again.names_officer:
         return
-    candidates.append((again.sentence, again.lower, again.starts, again.present))
+    candidates.append(
+        (again.sentence, again.lower, again.starts, again.present, sentence, resolved)
+    )
     mapped = Findings([], [], [], [], 0)
     _fire(again, rules, less_lethal_story, mapped)
-    note = "; ".join(resolved.notes)
-    for hit in mapped.fired:
-        spans = tuple(resolved.span(a, b) for a, b in hit.spans)
-        found.fired.append(Hit(sentence, f"{hit.rule} ({note})", hit.weight, spans, FIRED))
+    found.fired.extend(_as_written(hit, sentence, resolved) for hit in mapped.fired)
     found.blocked.extend(Blocked(sentence, b.rule, b.why) for b in mapped.blocked)
+
+
+def _as_written(hit: Hit, sentence: Sentence, resolved: Resolution | None) -> Hit:
+    """A hit on a resolved reading, told on the sentence as written, with what was read."""
+    if resolved is None:
+        return hit
+    spans = tuple(resolved.span(a, b) for a, b in hit.spans)
+    rule = f"{hit.rule} ({'; '.join(resolved.notes)})"
+    return Hit(sentence, rule, hit.weight, spans, hit.kind)
 
 
 def score(hits: list[Hit], threshold: float) -> float:
