@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from classifier import dates, facts
+from classifier import dates, facts, shooter
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
@@ -36,9 +36,13 @@ def classify(
     """Classify one article from its headline and body text."""
     rules = rules or load_rules()
     title = (title or "").strip()
-    sentences = (split_sentences(title, title=True) if title else []) + split_sentences(text)
+    body = split_sentences(text)
+    promos = _promo_spans(text, rules)
+    if promos:  # related-story lists are not the article: no evidence, no facts from them
+        body = [s for s in body if not any(a <= s.start < b for a, b in promos)]
+    sentences = (split_sentences(title, title=True) if title else []) + body
     found = scan(sentences, rules)
-    score = _score(found.fired, rules.threshold)
+    score = shooter.score(found.fired, rules.threshold)
     ois = score >= rules.threshold
     category = (
         Category.OIS if ois else (Category.OFFICER_SHOT if found.victim else Category.NOT_OIS)
@@ -67,20 +71,25 @@ def classify(
     )
 
 
-def _score(hits: list[Hit], threshold: float) -> float:
-    """Combine the strongest match of each distinct sentence (a repeated headline counts once).
-
-    A weak rule (weight below the threshold) counts once per article however many sentences it
-    matches: "police shootings fell" in headline and body is one statistic, not corroboration.
-    """
-    best: dict[str, float] = {}
-    for hit in hits:
-        key = hit.sentence.text.lower() if hit.weight >= threshold else f"rule:{hit.rule}"
-        best[key] = max(best.get(key, 0.0), hit.weight)
-    remaining = 1.0
-    for weight in best.values():
-        remaining *= 1.0 - weight
-    return 1.0 - remaining
+def _promo_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Where related-story lines and promos are: `guards.promo_line`, and the bullet or
+    headline-like lines (no final period) after a `guards.promo_header` line."""
+    spans: list[tuple[int, int]] = []
+    in_list = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        words = line.strip()
+        if not words:
+            continue
+        if rules.promo_header.match(words):
+            in_list = True
+            spans.append((start, pos))
+        elif rules.promo_line.match(words) or (in_list and not words.endswith((".", '."', ".”"))):
+            spans.append((start, pos))
+        else:
+            in_list = False
+    return spans
 
 
 def _deciding(found: Findings, ois: bool) -> list[Hit]:

@@ -26,20 +26,40 @@ def outcome(
     in a crash" two items later says nothing about the man the officer fired at.
     """
     facts = rules.facts
-    groups = [" ".join(near), *_following(near, article), " ".join(article)]
-    for text in groups:
-        if facts["hit_unknown"].search(text):
-            return None, None
-        if facts["fatal_yes"].search(text):
-            return True, True
-        if facts["hit_no"].search(text):
-            return False, False
-        if facts["fatal_no"].search(text):
-            return False, True
+    # Sentences about an earlier incident are left out, unless nothing else is evidence; a
+    # sentence is only checked for that when it tells an outcome.
+    background = facts["background"]
+    near = [s for s in near if not background.search(s)] or list(near)
+    told = _told(" ".join(near), rules)
+    if told is not None:
+        return told
+    for sentence in _following(near, article):
+        told = _told(sentence, rules)
+        if told is not None and not background.search(sentence):
+            return told
+    whole = " ".join(article)
+    if _told(whole, rules) is not None:
+        told = _told(" ".join(s for s in article if s in near or not background.search(s)), rules)
+        if told is not None:
+            return told
     # Nothing says how it ended, but the evidence says someone was shot: hit, outcome unknown.
     if facts["hit_yes"].search(" ".join(near)):
         return None, True
     return None, None
+
+
+def _told(text: str, rules: Rules) -> tuple[bool | None, bool | None] | None:
+    """The outcome `text` tells, in order of precedence, or None when it tells none."""
+    facts = rules.facts
+    if facts["hit_unknown"].search(text):
+        return None, None
+    if facts["fatal_yes"].search(text):
+        return True, True
+    if facts["hit_no"].search(text):
+        return False, False
+    if facts["fatal_no"].search(text):
+        return False, True
+    return None
 
 
 def _following(near: Sequence[str], article: Sequence[str], after: int = 3) -> list[str]:

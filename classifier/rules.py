@@ -22,7 +22,7 @@ _PLACEHOLDER = re.compile(r"<<(\w+)>>")
 _AGENT_FIRST = "(?P<agent><<agent>>)"
 
 FACT_KEYS = (
-    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes",
+    "fatal_yes", "fatal_no", "hit_unknown", "hit_no", "hit_yes", "background",
     "officer_hurt", "officer_unhurt",
     "followup_strong", "followup_weak", "followup_fresh", "followup_title",
 )  # fmt: skip
@@ -48,6 +48,29 @@ class Rule:
     # The pattern starts with the officer word: it is tried only where an officer word starts
     # (`regex.match` at each place), not at every character of the sentence.
     at_agent: bool = False
+    # `requires` as one regex: a single scan instead of one `in` per word (long lists)
+    requires_any: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Coref:
+    """The `[coref]` table compiled: how officers are named and what may stand for them."""
+
+    officer_name_before: tuple[re.Pattern[str], ...]  # end of the words before a name
+    officer_name_after: tuple[re.Pattern[str], ...]  # start of the words after a name
+    not_officer_name: re.Pattern[str]
+    name_hint: tuple[str, ...]  # lower-case substrings, one of which is just before a named officer
+    pronouns: Mapping[str, str]  # lower-case pronoun -> what it is read as
+    pronoun: re.Pattern[str]  # any of them, as a whole word, on lower-cased text
+    verb_after: re.Pattern[str]
+    # at a pronoun / capitalised word: is a firing verb shortly after?
+    pronoun_subject: re.Pattern[str]
+    name_subject: re.Pattern[str]
+    mention: re.Pattern[str]  # groups agent / person / cap: who a pronoun may stand for
+    agent: re.Pattern[str]  # an officer word, whole
+    speech_after: re.Pattern[str]
+    attribution: re.Pattern[str]
+    not_a_name: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -66,11 +89,21 @@ class Rules:
     injury_hint: tuple[str, ...]  # lower-case substrings
     agentless: Folded
     other_sense: Folded
+    noun_shoot: Folded
     less_lethal: Folded
     named_firearm: Folded
     negation_before: Folded
     hedge_before: Folded
     statistic_after: Folded
+    statistic_before: Folded
+    count_hint: tuple[str, ...]  # lower-case substrings, one of which each count guard needs
+    count_before: Folded
+    statistic_period: Folded
+    generic_before: Folded
+    policy: Folded
+    hurt_k9: Folded
+    promo_line: re.Pattern[str]
+    promo_header: re.Pattern[str]
     generic: Folded
     agent: Folded
     agent_starts: Folded  # empty match at every place an officer word starts
@@ -79,6 +112,7 @@ class Rules:
     places: Mapping[str, tuple[re.Pattern[str], ...]]  # tried in order
     states: Mapping[str, str]  # lower-case state name or abbreviation -> postal code
     kinds: Mapping[str, str]  # lower-case "police", "deputies" ... -> agency suffix
+    coref: Coref
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -148,11 +182,11 @@ class _Builder:
 
         return _PLACEHOLDER.sub(sub, source)
 
-    def compile(self, key: str, source: str | list[str]) -> re.Pattern[str]:
+    def compile(self, key: str, source: str | list[str], flags: int = 0) -> re.Pattern[str]:
         parts = [source] if isinstance(source, str) else source
         text = "|".join(f"(?:{self.expand(key, p)})" for p in parts)
         try:
-            return re.compile(text, FLAGS)
+            return re.compile(text, FLAGS | flags)
         except re.error as exc:
             raise self.fail(key, f"bad regular expression: {exc}") from exc
 
@@ -194,8 +228,46 @@ class _Builder:
             requires = self.plain(f"{where}.requires", item) if "requires" in item else ()
             regex = self.folded(f"{where}.pattern", pattern)
             at_agent = pattern.startswith(_AGENT_FIRST) and "|" not in patterns.top_level(pattern)
-            out.append(Rule(name, regex, float(weight), requires, at_agent))
+            requires_any = re.compile("|".join(map(re.escape, requires))) if requires else None
+            out.append(Rule(name, regex, float(weight), requires, at_agent, requires_any))
         return tuple(out)
+
+    def coref(self) -> Coref:
+        table = self.table("coref")
+        pronouns = self.names("coref.pronouns", table)
+        people = self.alternation("coref.people", self.words("coref.people", table))
+        mention = (
+            r"(?P<agent>(?<!\w)<<agent>>(?!\w))|(?P<person>\b" + people + r"\b)"
+            r"|(?P<cap>(?-i:\b[A-Z][\w'’-]*))"
+        )
+        return Coref(
+            officer_name_before=self.each(
+                "coref.officer_name_before", self.words("coref.officer_name_before", table)
+            ),
+            officer_name_after=self.each(
+                "coref.officer_name_after", self.words("coref.officer_name_after", table)
+            ),
+            name_hint=self.plain("coref.name_hint", table),
+            not_officer_name=self.compile(
+                "coref.not_officer_name", self.words("coref.not_officer_name", table)
+            ),
+            pronouns={k.lower(): v for k, v in pronouns.items()},
+            pronoun=re.compile(r"\b(?:" + "|".join(map(re.escape, pronouns)) + r")\b", FLAGS),
+            verb_after=self.compile("coref.verb_after", self.words("coref.verb_after", table)),
+            # a pronoun (case-insensitive, run on lower-cased text) or a capitalised word
+            # (case-sensitive, so the engine skips to capitals): two fast scans instead of one slow
+            pronoun_subject=self.compile("coref.subject", self.words("coref.subject", table)[0]),
+            name_subject=re.compile(
+                self.expand("coref.subject", self.words("coref.subject", table)[1])
+            ),
+            mention=self.compile("coref.people", mention),
+            agent=self.compile("vocab.agent", "<<agent>>"),
+            speech_after=self.compile(
+                "coref.speech_after", self.words("coref.speech_after", table)
+            ),
+            attribution=self.compile("coref.attribution", self.words("coref.attribution", table)),
+            not_a_name=frozenset(self.words("coref.not_a_name", table)),
+        )
 
     def build(self) -> Rules:
         settings = self.table("settings")
@@ -242,6 +314,7 @@ class _Builder:
                 "guards.other_sense",
                 [rf"\b{w}\b" for w in self.words("guards.other_sense", guards)],
             ),
+            noun_shoot=self.folded("guards.noun_shoot", self.words("guards.noun_shoot", guards)),
             less_lethal=self.folded("guards.less_lethal", self.words("guards.less_lethal", guards)),
             named_firearm=self.folded(
                 "guards.named_firearm",
@@ -257,12 +330,30 @@ class _Builder:
                 "guards.statistic_after", self.words("guards.statistic_after", guards)
             ),
             generic=self.folded("guards.generic", self.words("guards.generic", guards)),
+            **{
+                key: self.folded(f"guards.{key}", self.words(f"guards.{key}", guards))
+                for key in (
+                    "statistic_before",
+                    "count_before",
+                    "statistic_period",
+                    "generic_before",
+                    "policy",
+                    "hurt_k9",
+                )
+            },  # fmt: skip
+            count_hint=self.plain("guards.count_hint", guards),
+            promo_line=self.compile("guards.promo_line", self.words("guards.promo_line", guards)),
+            promo_header=self.compile(
+                "guards.promo_header", self.words("guards.promo_header", guards)
+            ),
             agent=self.folded("vocab.agent", r"\b<<agent>>\b"),
             agent_starts=self.folded("vocab.agent", r"(?=<<agent>>)"),
             facts={
                 k: self.folded(
                     f"facts.{k}",
-                    patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts))),
+                    patterns.shared_bounds(
+                        patterns.agent_first(patterns.words_only(self.words(f"facts.{k}", facts)))
+                    ),
                 )
                 for k in FACT_KEYS
             },
@@ -271,4 +362,5 @@ class _Builder:
             },
             states={k.lower(): v.upper() for k, v in states.items()},
             kinds={k.lower(): v for k, v in kinds.items()},
+            coref=self.coref(),
         )

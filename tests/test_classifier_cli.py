@@ -51,9 +51,7 @@ def test_rules_error_names_file_and_key(tmp_path: Path) -> None:
 
 def test_rules_error_for_bad_regex(tmp_path: Path) -> None:
     bad = tmp_path / "rules.toml"
-    text = DEFAULT_PATH.read_text(encoding="utf-8").replace(
-        "'officers?', 'ofc", "'officers?(', 'ofc"
-    )
+    text = DEFAULT_PATH.read_text(encoding="utf-8").replace("'ofc\\.',", "'ofc\\.(',")
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(RulesError, match="vocab.agent"):
         load_rules(bad)
