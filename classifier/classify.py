@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from classifier import dates, facts
+from classifier import dates, facts, names
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
@@ -102,6 +102,7 @@ def _facts(
     fatal, anyone_hit = facts.outcome(near + headline, article, rules)
     pub = dates.as_date(published) or dates.published_from_text(text)
     incident = dates.incident_date(near + headline + article[:6], pub)
+    named = names.people(title, text)
     return {
         "fatal": fatal,
         "anyone_hit": anyone_hit,
@@ -113,6 +114,9 @@ def _facts(
         "location": facts.location(near, article, text, rules),
         "incident_date": incident,
         "followup": facts.followup(title, article, rules, incident, pub),
+        "victim_name": named.victim,
+        "victim_age": named.victim_age,
+        "officer_names": named.officers,
     }
 
 

@@ -65,6 +65,11 @@ class Verdict:
     followup: bool = False
     in_region: bool | None = None
     borderline: bool = False
+    # The person shot and the officers who fired, as the report names them
+    # (``classifier.names``).
+    victim_name: str | None = None
+    victim_age: int | None = None
+    officer_names: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values: dates as ISO strings, evidence and location as plain dicts."""
@@ -84,6 +89,9 @@ class Verdict:
             "followup": self.followup,
             "in_region": self.in_region,
             "borderline": self.borderline,
+            "victim_name": self.victim_name,
+            "victim_age": self.victim_age,
+            "officer_names": list(self.officer_names),
         }
 
     @classmethod
@@ -107,4 +115,7 @@ class Verdict:
             followup=bool(d.get("followup", False)),
             in_region=d.get("in_region"),
             borderline=bool(d.get("borderline", False)),
+            victim_name=d.get("victim_name"),
+            victim_age=d.get("victim_age"),
+            officer_names=tuple(d.get("officer_names", ())),
         )
