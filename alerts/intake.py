@@ -53,30 +53,35 @@ def enqueue(
         return 0
     if incidents.incident_of(conn, article_id) is not None:
         return 0
-    feats = incidents.features_of(article)
+    report = incidents.report_of(article)
     try:
-        found = match(feats, incidents.candidates(conn, feats, now))
+        found = match(report.features, incidents.candidates(conn, report.features, now))
     except Exception:  # noqa: BLE001 - a grouping bug must not cost the article or its alert
         log.exception("grouping article %s failed; it opens a new incident", article_id)
         found = None
+    changes: tuple[str, ...] = ()
     if found is None:
-        incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
+        incident_id = incidents.open_incident(conn, article_id, article.title, report, now)
         event = "incident.new"
     else:
         incident_id = found.incident_id
-        incidents.attach(
-            conn, incident_id, article_id, found.relation, found.similarity, feats, now
+        joined = incidents.attach(
+            conn, incident_id, article_id, found.relation, found.similarity, report, now
         )
         log.info(
-            "article %s joins incident %s as %s: %s",
+            "article %s joins incident %s as %s%s: %s",
             article_id,
             incident_id,
             found.relation,
+            " (now its first report)" if joined.earlier else "",
             found.reason,
         )
         if found.relation == "copy":
             return 0
-        event = "incident.update"
+        # Published before the report editors were first alerted to: an earlier report of a
+        # known incident, never a second "new incident".
+        event = "incident.earlier" if joined.earlier else "incident.update"
+        changes = joined.changes
     if not article.alert:
         return 0
     keys = [d.key for d in destinations(config.alerts)]
@@ -94,10 +99,11 @@ def enqueue(
             outlet=article.outlet,
             published=article.published,
             id=article_id,
-            relation="first" if event == "incident.new" else "update",
+            relation={"incident.new": "first", "incident.earlier": "first"}.get(event, "update"),
         ),
         incident=incidents.snapshot(conn, incident_id, exclude_article=article_id),
         verdict=article.verdict,
+        changes=changes,
     )
     alert_id = insert_alert(conn, f"article:{article_id}", alert)
     return outbox.add(conn, alert_id, keys, now)

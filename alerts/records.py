@@ -8,7 +8,9 @@ from typing import Any
 
 from classifier import Verdict
 
-EVENTS = ("incident.new", "incident.update", "digest", "test")
+# incident.earlier: a report published before the incident's first alerted one (a feed
+# polled late); it becomes the incident's first report but is not a new incident.
+EVENTS = ("incident.new", "incident.update", "incident.earlier", "digest", "test")
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -63,6 +65,8 @@ class IncidentRef:
     state: str | None = None
     event_date: date | None = None
     articles: tuple[ArticleRef, ...] = ()
+    # Merged facts of all its reports (``alerts.incident_facts.FIELDS``).
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def place(self) -> str | None:
@@ -77,6 +81,7 @@ class IncidentRef:
             "state": self.state,
             "event_date": _iso(self.event_date),
             "articles": [a.to_dict() for a in self.articles],
+            "facts": dict(self.facts),
         }
 
     @classmethod
@@ -90,6 +95,7 @@ class IncidentRef:
             state=d.get("state"),
             event_date=date.fromisoformat(day) if day else None,
             articles=tuple(ArticleRef.from_dict(a) for a in d.get("articles", ())),
+            facts=dict(d.get("facts") or {}),
         )
 
 
@@ -106,6 +112,8 @@ class Alert:
     # A digest lists the day's incidents instead of one article.
     incidents: tuple[IncidentRef, ...] = ()
     delivery_id: str = ""
+    # What this report changed in the incident's facts ("fatal: no → yes").
+    changes: tuple[str, ...] = ()
 
     @property
     def is_test(self) -> bool:
@@ -120,6 +128,7 @@ class Alert:
             "incident": self.incident.to_dict() if self.incident else None,
             "verdict": self.verdict.to_dict() if self.verdict else None,
             "incidents": [i.to_dict() for i in self.incidents],
+            "changes": list(self.changes),
         }
 
     @classmethod
@@ -132,6 +141,7 @@ class Alert:
             incident=IncidentRef.from_dict(d["incident"]) if d.get("incident") else None,
             verdict=Verdict.from_dict(d["verdict"]) if d.get("verdict") else None,
             incidents=tuple(IncidentRef.from_dict(i) for i in d.get("incidents", ())),
+            changes=tuple(d.get("changes") or ()),
         )
 
 

@@ -164,6 +164,8 @@ def _victim(text: str, officer_keys: set[str]) -> tuple[str | None, int | None]:
                 continue
             age = m.groupdict().get("age") or m.groupdict().get("age2") or _age_after(text, m)
             mentions = len(re.findall(rf"\b{re.escape(name.split()[-1])}\b", text))
+            if mentions < 2:
+                continue  # named once: an earlier case recalled in passing, not this report's
             key = (mentions, -rank, -m.start())
             if best is None or key > best[0]:
                 best = (key, name, int(age) if age else None)

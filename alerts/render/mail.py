@@ -16,9 +16,16 @@ from alerts.render.common import facts, headline, highlight, one_line, web_link,
 _PREFIX = {
     "incident.new": "[OIS]",
     "incident.update": "[OIS update]",
+    "incident.earlier": "[OIS earlier report]",
     "test": "[OIS TEST]",
     "digest": "[OIS digest]",
 }
+
+
+EARLIER_NOTE = (
+    "An earlier report of an incident you were already alerted to: it was published before "
+    "the report that opened the incident, and is now its first report. Not a new shooting."
+)
 
 
 def subject(alert: Alert) -> str:
@@ -71,6 +78,10 @@ def render_text(alert: Alert) -> str:
             f"Published: {when(art.published)}",
         ]
         lines.append(f"Link: {art.url}")
+    if alert.event == "incident.earlier":
+        lines += ["", EARLIER_NOTE]
+    if alert.changes:
+        lines += ["", "What changed:"] + [f"  {one_line(c)}" for c in alert.changes]
     v = alert.verdict
     if v and v.evidence:
         lines += ["", "Why:"]
@@ -117,6 +128,11 @@ def render_html(alert: Alert) -> str:
             f"{escape(when(art.published))} · "
             f"{_link(art.url, 'read the article')}</p>"
         )
+    if alert.event == "incident.earlier":
+        parts.append(f"<p><strong>{escape(EARLIER_NOTE)}</strong></p>")
+    if alert.changes:
+        items = "".join(f"<li>{escape(one_line(c))}</li>" for c in alert.changes)
+        parts.append(f"<h3>What changed</h3><ul>{items}</ul>")
     v = alert.verdict
     if v and v.evidence:
         parts.append("<h3>Why</h3>")
@@ -169,7 +185,7 @@ def build_message(alert: Alert, sender: str, recipients: tuple[str, ...]) -> Ema
     msg["To"] = ", ".join(one_line(r) for r in recipients)
     msg["Date"] = formatdate(alert.created_at.timestamp(), usegmt=True)
     msg["Message-ID"] = message_id(alert, domain)
-    if alert.incident and alert.event == "incident.update":
+    if alert.incident and alert.event in ("incident.update", "incident.earlier"):
         root = thread_root(alert.incident, domain)
         msg["In-Reply-To"] = root
         msg["References"] = root

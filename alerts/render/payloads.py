@@ -39,7 +39,9 @@ def event_json(alert: Alert) -> dict[str, Any]:
             "state": inc.state,
             "date": inc.event_date.isoformat() if inc.event_date else None,
             "articles": [a.to_dict() for a in inc.articles],
+            "facts": dict(inc.facts),
         }
+        body["changes"] = list(alert.changes)
     if v:
         d = v.to_dict()
         body["classification"] = {
@@ -50,6 +52,7 @@ def event_json(alert: Alert) -> dict[str, Any]:
             **{k: d[k] for k in ("fatal", "anyone_hit", "officer_injured", "agencies")},
             **{k: d[k] for k in ("investigating_agency", "location", "incident_date")},
             **{k: d[k] for k in ("followup", "in_region")},
+            **{k: d.get(k) for k in ("victim_name", "victim_age", "officer_names")},
         }
     return body
 
@@ -75,9 +78,12 @@ def _slack_escape(text: str) -> str:
 
 
 def slack_json(alert: Alert) -> dict[str, Any]:
-    label = {"incident.new": "OIS", "incident.update": "OIS update", "test": "OIS TEST"}.get(
-        alert.event, "OIS"
-    )
+    label = {
+        "incident.new": "OIS",
+        "incident.update": "OIS update",
+        "incident.earlier": "OIS earlier report",
+        "test": "OIS TEST",
+    }.get(alert.event, "OIS")
     title = _slack_escape(headline(alert))
     art = alert.article
     outlet = _slack_escape(one_line(art.outlet) if art else "") or "unknown outlet"
