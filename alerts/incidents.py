@@ -84,14 +84,30 @@ def place_of(article: Any) -> tuple[str | None, str | None]:
         state = _state_code(m["state"]) or (loc.state if loc and _same(loc.city, city) else None)
         return city, state
     for agency in v.agencies if v else ():
-        words = agency.split()
-        if len(words) >= 2 and words[-1] == "Police" and not _NOT_CITY_AGENCY.search(agency):
-            place = " ".join(words[:-1])
-            if place.isupper():
-                continue  # an acronym ("KCK Police") is no city name
+        place = _agency_city(agency)
+        if place:
             state = loc.state if loc and _same(loc.city, place) else None
             return place, state
     return (loc.city, loc.state) if loc else (None, None)
+
+
+def _agency_city(agency: str) -> str | None:
+    """The city a city's police is named after: "Tulsa Police" and "Louisville Metro Police"
+    give Tulsa and Louisville; a county's, a state's or an acronym ("KCK Police") none."""
+    words = agency.split()
+    if len(words) < 2 or words[-1] != "Police" or _NOT_CITY_AGENCY.search(agency):
+        return None
+    words = words[:-1]
+    while words and words[-1].lower() in ("metro", "metropolitan", "municipal", "city's"):
+        words.pop()
+    while words and re.fullmatch(r"(?i)ex-?|former|early|late|\w+day|\w+th|first|second|third", words[0]):
+        words.pop(0)
+    if words and words[0].lower().startswith("ex-"):
+        words[0] = words[0][3:]
+    place = " ".join(words)
+    if not place or place.isupper() or not all(w[:1].isupper() for w in words):
+        return None  # an acronym ("KCK Police") or not a name at all
+    return place
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -124,7 +140,8 @@ def report_of(article: Any) -> Report:
         content_hash=article.content_hash or "",
         victims=frozenset([victim]) if victim else frozenset(),
         officers=frozenset(k for o in officers for k in family_names(o)),
-        streets=street_names(v.location.as_written if v and v.location else None),
+        streets=street_names(text),
+        followup=followup,
     )
     facts = incident_facts.of_report(v, city, state, event_date)
     return Report(feats, facts, article.published, followup)

@@ -12,10 +12,12 @@ What costs most is filing a new shooting under another incident: an editor reads
 "[OIS update]" as "nothing new". So the rule first looks for what proves two reports
 *different*, then weighs what shows them the same, and a missing fact is never agreement.
 
-1. *Vetoes* (any one keeps them apart): different states; different victims (both name the
-   person shot and no family name is shared); different cities; shooting dates more than
-   ``DATE_WINDOW_DAYS`` apart, unless both name the same person shot, first and family name
-   (a follow-up's date may be the day it was written).
+1. *Vetoes* (any one keeps them apart): different victims (both name the person shot and
+   no family name is shared); different states or cities, unless both name the same person
+   shot (first and family name) and the same officer or street, or the article is a
+   follow-up naming the same person shot (a follow-up is written where the family or the
+   court is, a round-up's other items name other places); shooting dates more than ``DATE_WINDOW_DAYS`` apart,
+   unless both name the same person shot.
 2. *Evidence*, added up (``WEIGHTS``): the person shot named in both (the most), an officer
    who fired named in both, the street where it happened (or, strongly against, streets
    with none in common), the same city, the same state, the same day, a shared agency,
@@ -78,6 +80,7 @@ class Features:
     officers: frozenset[str] = field(default_factory=frozenset)
     # Names of the streets where it happened ("46th", "hartwell"), from the place as written.
     streets: frozenset[str] = field(default_factory=frozenset)
+    followup: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def copy_similarity(article: Features, member: Features) -> float:
 def same_victim(a: Iterable[str], b: Iterable[str], *, full: bool = False) -> bool:
     """Whether two sets of names of the person shot name one person: a family name in common
     ("Velasco-Ruiz" and "Velasco Ruiz"), and with ``full`` first names that agree too
-    ("Gabe" and "Gabriel" share their first three letters)."""
+    (one the start of the other: "Chris" and "Christopher", "T." and "Terrence")."""
     for x in a:
         for y in b:
             if not family_names(x) & family_names(y):
@@ -129,22 +132,28 @@ def same_victim(a: Iterable[str], b: Iterable[str], *, full: bool = False) -> bo
             if not full:
                 return True
             fx, fy = fold(x.split()[0]).strip(".'\""), fold(y.split()[0]).strip(".'\"")
-            if fx == fy or (min(len(fx), len(fy)) >= 3 and fx[:3] == fy[:3]):
+            if fx.startswith(fy) or fy.startswith(fx):
                 return True
     return False
 
 
 def veto(article: Features, incident: Features) -> str | None:
     """Why the article cannot be a report of the incident, or None."""
-    if _conflict(article.state, incident.state):
-        return "different state"
     if article.victims and incident.victims and not same_victim(article.victims, incident.victims):
         return "different person shot"
-    if _conflict(article.city, incident.city):
-        return "different city"
-    if article.event_date and incident.event_date and not same_victim(
-        article.victims, incident.victims, full=True
+    same_person = same_victim(article.victims, incident.victims, full=True)
+    # The same person shot (first and family name) and the same officer or street: one
+    # shooting, whatever place a round-up or a court report was datelined in.
+    identified = same_person and bool(
+        article.officers & incident.officers or article.streets & incident.streets
+    )
+    if _conflict(article.state, incident.state) and not identified:
+        return "different state"
+    if _conflict(article.city, incident.city) and not (
+        identified or (article.followup and same_person)
     ):
+        return "different city"
+    if article.event_date and incident.event_date and not same_person:
         if abs((article.event_date - incident.event_date).days) > DATE_WINDOW_DAYS:
             return "different date"
     return None

@@ -125,11 +125,12 @@ _DIRECTION = frozenset(
 )
 
 
-def street_names(place: str | None) -> frozenset[str]:
-    """The names of the streets in a place as written: "East 46th Street North and North
-    Hartwell Avenue" gives {46th, hartwell}; words without a street after them give none."""
+def street_names(text: str | None) -> frozenset[str]:
+    """The names of the streets a report places its shooting on (``reporting_lines``):
+    "East 46th Street North and North Hartwell Avenue" gives {46th, hartwell}; words without
+    a street after them give none."""
     found = set()
-    for m in _STREET.finditer(place or ""):
+    for m in _STREET.finditer("\n".join(reporting_lines(text or ""))):
         words = [w.lower() for w in m.group(1).split() if w.lower() not in _DIRECTION]
         if words:
             found.add(" ".join(words))
@@ -154,13 +155,29 @@ _DATELINE = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“]?[A-Z0-9])|;\s+")
+# A sentence about another shooting than the report's own: "hours after another officer
+# shot a man on Tolliver Road", "On Friday night, an officer shot a man on Dellwood Ridge
+# Avenue", "Earlier Saturday, a KCK officer shot ...". Its streets and names would tie the
+# report to the shooting it recalls.
+_RECALLS = re.compile(
+    r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|another (?:officer|deputy|"
+    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier)|the (?:first|other|"
+    r"earlier|previous) (?:shooting|incident|one)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"(?: night| morning| afternoon| evening)?,? (?:an?|another) (?:officer|deputy|trooper))\b",
+    re.IGNORECASE,
+)
+
+
 def reporting_lines(text: str) -> list[str]:
-    """The lines of ``text`` that report, with datelines and credits cut out."""
+    """The sentences of ``text`` that report this shooting, one per line: no bylines,
+    credits or datelines, no sentence recalling another shooting."""
     out = []
     for line in text.splitlines():
         if _FURNITURE_LINE.match(line):
             continue
-        out.append(_CREDIT.sub(" ", _DATELINE.sub("", line)))
+        line = _CREDIT.sub(" ", _DATELINE.sub("", line))
+        out.extend(s for s in _SENTENCE_END.split(line) if s and not _RECALLS.search(s))
     return out
 
 

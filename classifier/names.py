@@ -42,6 +42,7 @@ _NOT_NAME = frozenset(
     may june july august september october november december jan feb mar apr jun jul aug sep
     sept oct nov dec department office bureau division unit patrol court district attorney
     general judge jury grand federal highway street avenue road staff reporter writer dispatch
+    pike lane drive boulevard parkway circle way place terrace trail plaza square
     photo editor associated press news u.s
     """.split()  # noqa: SIM905
 )
@@ -50,13 +51,13 @@ _TITLE = (
     r"(?:Officers?|Deputies|Deputy|Sgt\.|Sergeant|Cpl\.|Corporal|Troopers?|Detectives?|Det\."
     r"|Agents?|Ofc\.|Patrol(?:man|woman)|Lt\.|Lieutenant)"
 )
-_OFFICER_SUBJECT = r"(?:officers?|deputies|deputy|trooper|sergeant|agent|corporal|detective)"
+_OFFICER_SUBJECT = r"(?i:officers?|deputies|deputy|trooper|sergeant|agent|corporal|detective)"
 _VICTIM_SUBJECT = (
-    r"(?:him|her|the (?:\w+ )?(?:man|woman|driver|teen(?:ager)?|boy|girl|person|suspect|victim"
+    r"(?i:him|her|the (?:\w+ )?(?:man|woman|driver|teen(?:ager)?|boy|girl|person|suspect|victim"
     r"|passenger|motorist|pedestrian)|(?:a|the) \d+-year-old)"
 )
 # Within one clause: a period only after an initial or a short abbreviation ("St. Paul").
-_CLAUSE = r"(?:[^.;]|(?<=\b[A-Z])\.|(?<=\bSt|\bMt|\bFt|\bJr|\bSr)\.)"
+_CLAUSE = r"(?:[^.;]|(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.|(?<=\b[A-Z][a-z]{2})\.(?= [a-z0-9])|(?<=\b[A-Z][a-z]{3})\.(?= [a-z0-9]))"
 _AGE = r"(?:,\s+(?:then\s+)?(?P<age>\d{1,2}),)"
 _YEARS_OLD = r"(?:(?P<age2>\d{1,2})-year-old\s+)"
 
@@ -74,19 +75,30 @@ _OFFICER_IS = re.compile(
 _TITLED = re.compile(rf"(?<![\w.]){_TITLE}\s+(?P<name>{_FULL})(?:\s+and\s+(?P<second>{_FULL}))?")
 _FIRED = r"(?:fired|fire|fires|shot|shoots|opened fire|returned fire|killed)"
 
+# The first patterns name the person shot in so many words ("identified ... as NAME"); a
+# name in the others ("the shooting of NAME") counts only if the report names it again.
+_NAMED_ONCE_RANKS = 4
+_RELATIVE = r"(?:son|daughter|brother|sister|husband|wife|father|nephew|grandson|boyfriend|partner)"
 _VICTIM_PATTERNS = tuple(
     re.compile(p)
     for p in (
         # "identified the man shot by an officer as NAME", "identified him as NAME"
-        rf"identif(?:ied|ies|y)\s+{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,160}}?\bas\s+{_NAME}",
-        rf"{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,160}}?\b(?:was|is|has been)\s+identified\s+as\s+{_NAME}",
-        rf"\b(?:was|is)\s+{_NAME}{_AGE}",
+        rf"identif(?:ied|ies|y)\s+{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,200}}?\bas\s+{_NAME}",
+        rf"{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,200}}?\b(?:was|is|has been)\s+identified\s+"
+        rf"(?:\w+\s+){{0,2}}as\s+{_NAME}",
+        # "... and the man who was shot as NAME"
+        rf"{_VICTIM_SUBJECT}\s+who\s+was\s+(?:shot|killed|wounded)\s+as\s+{_NAME}",
+        rf"\b(?:was|is)\s+{_NAME}(?:{_AGE}|,\s+an?\s+(?P<age3>\d{{1,2}})-year-old)",
         # "the shooting of NAME", "the death of 19-year-old NAME"
         rf"\b(?:shooting|death|killing|wounding|shooting death)\s+of\s+{_YEARS_OLD}?{_NAME}",
         rf"\b(?:shot|killed|wounded|shooting|killing)\s+(?:and\s+(?:killed|wounded)\s+)?"
         rf"{_YEARS_OLD}?{_NAME}",
+        # "fired three rounds at NAME"
+        rf"\b(?:fired|shooting|shot)\s+(?:\w+\s+){{0,3}}?at\s+{_YEARS_OLD}?{_NAME}",
         rf"\b(?:family|mother|father|relatives|estate)\s+of\s+{_YEARS_OLD}?{_NAME}",
-        rf"{_NAME}{_AGE}\s+(?:was|died|had been|who was)\b",
+        # "shot and killed her son, NAME,"
+        rf"\b(?:her|his|their)\s+{_RELATIVE},\s+{_YEARS_OLD}?{_NAME}",
+        rf"{_NAME}{_AGE}\s+(?:was|died|had been|who was|faces|remains|is|survived)\b",
     )
 )
 
@@ -162,9 +174,11 @@ def _victim(text: str, officer_keys: set[str]) -> tuple[str | None, int | None]:
                 continue
             if _officer_before(text, m.start("name")):
                 continue
-            age = m.groupdict().get("age") or m.groupdict().get("age2") or _age_after(text, m)
+            groups = m.groupdict()
+            age = groups.get("age") or groups.get("age2") or groups.get("age3")
+            age = age or _age_after(text, m)
             mentions = len(re.findall(rf"\b{re.escape(name.split()[-1])}\b", text))
-            if mentions < 2:
+            if mentions < 2 and rank >= _NAMED_ONCE_RANKS:
                 continue  # named once: an earlier case recalled in passing, not this report's
             key = (mentions, -rank, -m.start())
             if best is None or key > best[0]:
