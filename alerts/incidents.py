@@ -4,7 +4,8 @@ The sameness rule itself is the pure ``alerts.matching``; this module only reads
 Candidates are found by indexed queries, so the cost of grouping one article does not grow
 with the store: incidents whose shooting was within a day of the article's, incidents in the
 article's city updated in the last ``OPEN_DAYS``, and incidents of any age whose person shot
-or officer has one of the article's family names (``incident_keys``). Only their members'
+or officer has one of the article's family names, or that happened on one of its streets
+(``incident_keys``). Only their members'
 stored signatures and names are read.
 """
 
@@ -158,9 +159,19 @@ def incident_of(conn: Connection, article_id: int) -> int | None:
     return row.incident_id if row else None
 
 
-def _name_keys(feats: Features) -> set[str]:
+def _name_keys(feats: Features, *, stored: bool = False) -> set[str]:
+    """The keys an incident is found by at any age: the family names of the person shot and
+    of the officers, and its streets (within its city when known). An incident stores both
+    forms of a street key; an article looks up the one it can."""
     keys = {f"victim:{n}" for v in feats.victims for n in family_names(v)}
-    return keys | {f"officer:{n}" for n in feats.officers}
+    keys |= {f"officer:{n}" for n in feats.officers}
+    city = place_key(feats.city)
+    for street in feats.streets:
+        if city:
+            keys.add(f"street:{city}:{street}"[:120])
+        if stored or not city:
+            keys.add(f"street::{street}"[:120])
+    return keys
 
 
 def _facts(row: Any) -> Features:
@@ -276,7 +287,7 @@ def _add_keys(conn: Connection, incident_id: int, feats: Features) -> None:
             select(incident_keys.c.key).where(incident_keys.c.incident_id == incident_id)
         ).scalars()
     )
-    new = sorted(_name_keys(feats) - have)
+    new = sorted(_name_keys(feats, stored=True) - have)
     if new:
         conn.execute(incident_keys.insert(), [{"key": k, "incident_id": incident_id} for k in new])
 

@@ -168,8 +168,11 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
         key = "officer" if article.officers & incident.officers else "other officers"
         found[key] = WEIGHTS[key]
     if article.streets and incident.streets:
-        key = "street" if article.streets & incident.streets else "other street"
-        found[key] = WEIGHTS[key]
+        if article.streets & incident.streets:
+            found["street"] = WEIGHTS["street"]
+        elif not same_victim(article.victims, incident.victims, full=True):
+            # Streets tell two shootings apart, but the person shot outweighs them.
+            found["other street"] = WEIGHTS["other street"]
     if _same(article.city, incident.city):
         found["city"] = WEIGHTS["city"]
     if _same(article.state, incident.state):

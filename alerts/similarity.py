@@ -162,7 +162,7 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“]?[A
 # report to the shooting it recalls.
 _RECALLS = re.compile(
     r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|another (?:officer|deputy|"
-    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier)|the (?:first|other|"
+    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier|later)|the (?:first|other|"
     r"earlier|previous) (?:shooting|incident|one)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"(?: night| morning| afternoon| evening)?,? (?:an?|another) (?:officer|deputy|trooper))\b",
     re.IGNORECASE,
@@ -181,6 +181,12 @@ def reporting_lines(text: str) -> list[str]:
     return out
 
 
+_SPEAKER = re.compile(
+    r"\b([A-Z][a-z]+)?\s?\b([A-Z][a-z]+)(?:,[^,.\n]{0,60},)?\s+(?:said|says|told|added)\b"
+    r"|\bspokes(?:man|woman|person)\s+(?:[A-Z][a-z]+\.?\s+)?([A-Z][a-z]+)\s+([A-Z][a-z]+)"
+)
+
+
 def proper_names(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     """Lower-cased capitalised words and street ordinals not opening a sentence.
 
@@ -191,8 +197,12 @@ def proper_names(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     skip = set(_NOT_NAMES)
     for phrase in exclude:
         skip.update(w.lower() for w in re.findall(r"[A-Za-z]+", phrase or ""))
+    lines = reporting_lines(text)
+    # A spokesperson speaks for every shooting of the department: not a name of this one.
+    for m in _SPEAKER.finditer("\n".join(lines)):
+        skip.update(w.lower() for w in m.groups() if w)
     found = set()
-    for line in reporting_lines(text):
+    for line in lines:
         for m in _PROPER.finditer(line.strip()):
             token = m.group(1).lower()
             base = token.removesuffix("'s")
