@@ -89,19 +89,31 @@ def place_of(article: Any) -> tuple[str | None, str | None]:
         if place:
             state = loc.state if loc and _same(loc.city, place) else None
             return place, state
-    return (loc.city, loc.state) if loc else (None, None)
+    if loc and (loc.city or loc.state):
+        return loc.city, loc.state
+    # Last, a county whose sheriff's office or police fired: "Milwaukee County".
+    for agency in v.agencies if v else ():
+        m = re.match(r"((?:[A-Z][\w.'’-]*\s+){1,3}County)\b", agency)
+        if m:
+            return m.group(1), None
+    return None, None
 
 
 def _agency_city(agency: str) -> str | None:
-    """The city a city's police is named after: "Tulsa Police" and "Louisville Metro Police"
-    give Tulsa and Louisville; a county's, a state's or an acronym ("KCK Police") none."""
-    words = agency.split()
+    """The city a city's police is named after: "Tulsa Police", "Louisville Metro Police" and
+    "Jacksonville Sheriff's Office" (a city's own sheriff) give Tulsa, Louisville and
+    Jacksonville; a county's, a state's or an acronym ("KCK Police") none."""
+    words = (
+        agency.replace("Sheriff's Office", "Police").replace("Sheriff’s Office", "Police").split()
+    )
     if len(words) < 2 or words[-1] != "Police" or _NOT_CITY_AGENCY.search(agency):
         return None
     words = words[:-1]
     while words and words[-1].lower() in ("metro", "metropolitan", "municipal", "city's"):
         words.pop()
-    while words and re.fullmatch(r"(?i)ex-?|former|early|late|\w+day|\w+th|first|second|third", words[0]):
+    while words and re.fullmatch(
+        r"(?i)ex-?|former|early|late|\w+day|\w+th|first|second|third", words[0]
+    ):
         words.pop(0)
     if words and words[0].lower().startswith("ex-"):
         words[0] = words[0][3:]

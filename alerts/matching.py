@@ -56,6 +56,7 @@ WEIGHTS = {
     "close text": 5,
     "name": 1,  # each shared name of a street or person, up to MAX_SHARED_NAMES
     "no name in common": -3,
+    "few names, none in common": -1,
     "other officers": -2,
     "street": 2,
     "other street": -6,
@@ -188,8 +189,11 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     shared = article.names & incident.names
     if shared:
         found["name"] = WEIGHTS["name"] * min(len(shared), MAX_SHARED_NAMES)
-    elif len(article.names) >= MIN_NAMES and len(incident.names) >= MIN_NAMES:
-        found["no name in common"] = WEIGHTS["no name in common"]
+    elif article.names and incident.names:
+        few = min(len(article.names), len(incident.names)) < MIN_NAMES
+        # Names on both sides and none shared: against, weakly when one side names little.
+        key = "few names, none in common" if few else "no name in common"
+        found[key] = WEIGHTS[key]
     return found
 
 

@@ -135,6 +135,8 @@ def street_names(text: str | None) -> frozenset[str]:
         if words:
             found.add(" ".join(words))
     return frozenset(found)
+
+
 # Lines that credit, date or sell rather than report: "By Staff Reporter", "Photo: ...",
 # "Posted: ...", "Copyright 2024 ...", "Related: ...", "(AP Photo/Jane Doe)".
 _FURNITURE_LINE = re.compile(

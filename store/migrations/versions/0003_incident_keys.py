@@ -31,7 +31,9 @@ def upgrade() -> None:
     )
     # Incidents stored before: their city becomes their place key; their names are found
     # again when their next report joins.
-    op.execute("UPDATE incidents SET place_key = lower(replace(city, '.', '')) WHERE city IS NOT NULL")
+    op.execute(
+        "UPDATE incidents SET place_key = lower(replace(city, '.', '')) WHERE city IS NOT NULL"
+    )
 
 
 def downgrade() -> None:
