@@ -16,8 +16,8 @@ What costs most is filing a new shooting under another incident: an editor reads
    no family name is shared); different states or cities, unless both name the same person
    shot (first and family name) and the same officer or street, or the article is a
    follow-up naming the same person shot (a follow-up is written where the family or the
-   court is, a round-up's other items name other places); shooting dates more than ``DATE_WINDOW_DAYS`` apart,
-   unless both name the same person shot.
+   court is, a round-up's other items name other places); shooting dates more than
+   ``DATE_WINDOW_DAYS`` apart, unless both name the same person shot.
 2. *Evidence*, added up (``WEIGHTS``): the person shot named in both (the most), an officer
    who fired named in both, the street where it happened (or, strongly against, streets
    with none in common), the same city, the same state, the same day, a shared agency,
@@ -154,9 +154,13 @@ def veto(article: Features, incident: Features) -> str | None:
         identified or (article.followup and same_person)
     ):
         return "different city"
-    if article.event_date and incident.event_date and not same_person:
-        if abs((article.event_date - incident.event_date).days) > DATE_WINDOW_DAYS:
-            return "different date"
+    apart = (
+        abs((article.event_date - incident.event_date).days)
+        if article.event_date and incident.event_date
+        else 0
+    )
+    if apart > DATE_WINDOW_DAYS and not same_person:
+        return "different date"
     return None
 
 

@@ -121,7 +121,7 @@ _STREET = re.compile(
     r"Place|Terrace|Highway|Trail|Trafficway|Expressway|Freeway|Plaza|Row|Square)"
 )
 _DIRECTION = frozenset(
-    "north south east west n s e w ne nw se sw northeast northwest southeast southwest".split()
+    "north south east west n s e w ne nw se sw northeast northwest southeast southwest".split()  # noqa: SIM905
 )
 
 
@@ -164,8 +164,9 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“]?[A
 # report to the shooting it recalls.
 _RECALLS = re.compile(
     r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|another (?:officer|deputy|"
-    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier|later)|the (?:first|other|"
-    r"earlier|previous) (?:shooting|incident|one)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier|later)|"
+    r"the (?:first|other|earlier|previous) (?:shooting|incident|one)|"
+    r"on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"(?: night| morning| afternoon| evening)?,? (?:an?|another) (?:officer|deputy|trooper))\b",
     re.IGNORECASE,
 )

@@ -57,7 +57,10 @@ _VICTIM_SUBJECT = (
     r"|passenger|motorist|pedestrian)|(?:a|the) \d+-year-old)"
 )
 # Within one clause: a period only after an initial or a short abbreviation ("St. Paul").
-_CLAUSE = r"(?:[^.;]|(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.|(?<=\b[A-Z][a-z]{2})\.(?= [a-z0-9])|(?<=\b[A-Z][a-z]{3})\.(?= [a-z0-9]))"
+_CLAUSE = (
+    r"(?:[^.;]|(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\."
+    r"|(?<=\b[A-Z][a-z]{2})\.(?= [a-z0-9])|(?<=\b[A-Z][a-z]{3})\.(?= [a-z0-9]))"
+)
 _AGE = r"(?:,\s+(?:then\s+)?(?P<age>\d{1,2}),)"
 _YEARS_OLD = r"(?:(?P<age2>\d{1,2})-year-old\s+)"
 
