@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from alerts import incidents, outbox
+from alerts import outbox
 from alerts.dispatch import dispatch_due
 from alerts.intake import insert_alert
 from alerts.records import Alert
 from config.model import Config
+from incidents import db as incidents
 from store import Store, utcnow
 from store.schema import alerts as alerts_table
 from store.schema import outbox as outbox_table

@@ -22,6 +22,7 @@ from alerts.channels import channel_for
 from alerts.destinations import Destination, destinations
 from alerts.records import Alert, DeliveryResult, DispatchStats
 from config.model import Config
+from records import codec
 from store import Store, utcnow
 from store.schema import alerts as alerts_table
 
@@ -53,7 +54,7 @@ def lease_seconds(config: Config) -> float:
 
 def load_alert(conn: Connection, alert_id: int) -> Alert:
     row = conn.execute(select(alerts_table).where(alerts_table.c.id == alert_id)).one()
-    return Alert.from_dict(json.loads(row.payload), id=row.id)
+    return codec.from_json(Alert, {**json.loads(row.payload), "id": row.id})
 
 
 def _send(dest: Destination | None, alert: Alert) -> DeliveryResult:
@@ -162,8 +163,7 @@ def resend(
 
 def make_test_alert(now: datetime) -> Alert:
     """A clearly marked alert about no real event, to check every destination end to end."""
-    from alerts.records import ArticleRef, IncidentRef
-    from classifier import Evidence, Location, Verdict
+    from records import ArticleRef, Evidence, IncidentRef, Location, Verdict
 
     sentence = "This is a test: no officer fired and no one was shot."
     verdict = Verdict(

@@ -6,18 +6,19 @@ outbox rows are written together or not at all.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-from alerts import incidents, outbox
+from alerts import outbox
 from alerts.destinations import destinations
-from alerts.matching import match
-from alerts.records import Alert, ArticleRef
+from alerts.records import Alert
 from config.model import AlertsConfig, Config
+from incidents import db as incidents
+from incidents.matching import match
+from records import ArticleRef, codec
 from store import utcnow
 from store.schema import alerts as alerts_table
 
@@ -117,7 +118,7 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             incident_id=alert.incident.id if alert.incident else None,
             article_id=alert.article.id if alert.article else None,
             created_at=alert.created_at,
-            payload=json.dumps(alert.to_dict(), sort_keys=True),
+            payload=codec.dumps(alert),
         )
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]

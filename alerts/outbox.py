@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select, update
 
+from records.codec import Timestamp
 from store.schema import alerts, outbox
 
 STATUSES = ("pending", "sent", "dead")
@@ -31,19 +32,14 @@ class OutboxEntry:
     delivery_id: str
     status: str
     attempts: int
-    created_at: datetime
-    queued_at: datetime
-    next_attempt_at: datetime
-    last_attempt_at: datetime | None
-    sent_at: datetime | None
+    created_at: Timestamp
+    queued_at: Timestamp
+    next_attempt_at: Timestamp
+    last_attempt_at: Timestamp | None
+    sent_at: Timestamp | None
     last_error: str | None
     event: str = ""
     key: str = ""  # the alert's key, e.g. "article:12"
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
-        }
 
 
 def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None) -> float:

@@ -24,9 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from alerts import dispatch_due, enqueue  # noqa: E402
-from classifier import Evidence, Location, Verdict  # noqa: E402
 from config.model import parse_config  # noqa: E402
-from crawler.items import Article  # noqa: E402
+from records import (  # noqa: E402
+    Article,  # noqa: E402
+    Evidence,
+    Location,
+    Verdict,
+)
 from store import Store  # noqa: E402
 
 T0 = datetime(2026, 3, 4, 12, tzinfo=UTC)

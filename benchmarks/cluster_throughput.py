@@ -28,6 +28,7 @@ from servers import PostgresServer, RedisServer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from crawler.cluster import ArticleLink, push_articles  # noqa: E402
+from records import Lead  # noqa: E402
 from store import Store  # noqa: E402
 from store.schema import articles  # noqa: E402
 
@@ -62,7 +63,7 @@ def one_run(
         wait_connected(client, n, workers)
         urls = site.urls()
         started = time.monotonic()
-        push_articles(client, [ArticleLink(u) for u in urls])
+        push_articles(client, [ArticleLink(Lead(u)) for u in urls])
         while True:
             with store.engine.connect() as conn:
                 done = conn.execute(select(func.count()).select_from(articles)).scalar_one()

@@ -50,8 +50,8 @@ from alerts import enqueue  # noqa: E402
 from classifier import classify  # noqa: E402
 from config.model import parse_config  # noqa: E402
 from crawler.extraction import content_hash  # noqa: E402
-from crawler.items import Article  # noqa: E402
 from oiswatch.export import incident_records  # noqa: E402
+from records import Article  # noqa: E402
 from store import Store  # noqa: E402
 from store.schema import alerts as alerts_table  # noqa: E402
 from store.schema import articles, incident_articles, incidents  # noqa: E402

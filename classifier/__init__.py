@@ -2,6 +2,6 @@
 
 from classifier.classify import classify
 from classifier.rules import Rules, RulesError, load_rules
-from classifier.verdict import Evidence, Location, Verdict
+from records import Evidence, Location, Verdict
 
 __all__ = ["Evidence", "Location", "Rules", "RulesError", "Verdict", "classify", "load_rules"]

@@ -20,7 +20,7 @@ from classifier import dates, facts, names
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
-from classifier.verdict import Evidence, Verdict
+from records import Evidence, Verdict
 
 MAX_EVIDENCE = 4
 

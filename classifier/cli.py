@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from classifier.classify import classify
 from classifier.rules import Rules
+from records.codec import to_json
 
 
 class _BadLine(ValueError):
@@ -40,7 +41,7 @@ def run_classify(
         record: dict[str, Any] = {"id": article.get("id")}
         if article.get("url") is not None:
             record["url"] = article["url"]
-        record.update(verdict.to_dict())
+        record.update(to_json(verdict))
         outfile.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 1 if failed else 0
 

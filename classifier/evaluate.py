@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from classifier.classify import classify
 from classifier.rules import Rules
-from classifier.verdict import Verdict
+from records import Verdict
 
 # The two baselines of ../shared/eval/README.md, measured on the same rows.
 _ALERT_WHO = re.compile(r"\b(?:police|officers?|deputy|deputies|troopers?|cops?)\b", re.I)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from classifier.folded import fold
 from classifier.rules import Rules
-from classifier.verdict import Location
+from records import Location
 
 
 def outcome(

@@ -2,7 +2,7 @@
 
 Pure functions over the article's headline and text. Reports of one shooting written weeks or
 years apart share little wording but the names of the person shot and of the officers who
-fired, so these are the facts incidents are matched on first (``alerts.matching``).
+fired, so these are the facts incidents are matched on first (``incidents.matching``).
 
 Who is who is read from the phrases news reports use, not guessed from capital letters:
 

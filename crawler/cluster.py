@@ -14,11 +14,9 @@ lets the shared dupefilter see every link. Everything else is scrapy-redis's own
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -27,6 +25,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import sleep
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.spiders import RedisMixin
+
+from records import Lead, codec
 
 START_KEY = "oiswatch:articles:start_urls"
 QUEUE_KEY = "oiswatch:articles:requests"
@@ -63,41 +63,24 @@ class LinkDupeFilter(RFPDupeFilter):
         return bool(super().request_seen(request))
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and len(value) == 1:
-        if "$datetime" in value:
-            return datetime.fromisoformat(value["$datetime"])
-        if "$date" in value:
-            return date.fromisoformat(value["$date"])
-    return value
-
-
 @dataclass(frozen=True)
 class ArticleLink:
-    """One article for the workers: the link and what the feed said about it (``page``)."""
+    """One article for the workers: the lead the leader found, as JSON in Redis."""
 
-    url: str
-    page: dict[str, Any] = field(default_factory=dict)
+    lead: Lead
     # A retry of a failed fetch must get past the dupefilter, which saw the first try.
     refetch: bool = False
 
+    @property
+    def url(self) -> str:
+        return self.lead.url
+
     def to_json(self) -> str:
-        page = {k: _encode(v) for k, v in self.page.items()}
-        return json.dumps({"url": self.url, "refetch": self.refetch, "page": page})
+        return codec.dumps(self)
 
     @classmethod
     def from_json(cls, data: bytes | str) -> ArticleLink:
-        payload = json.loads(data)
-        page = {k: _decode(v) for k, v in dict(payload.get("page") or {}).items()}
-        return cls(str(payload["url"]), page, bool(payload.get("refetch")))
+        return codec.loads(cls, data)
 
 
 def push_articles(redis: Any, links: Iterable[ArticleLink], key: str = START_KEY) -> int:

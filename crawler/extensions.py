@@ -1,4 +1,5 @@
-"""Crawl extensions: a summary line per crawl and progress lines during long ones."""
+"""Crawl extensions: a summary line per crawl, progress lines during long ones, and the
+delivery of the alerts a backfill asked for."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.addon import crawl_context
 from crawler.spiders.base import OUTCOME_PREFIX
 
 logger = logging.getLogger(__name__)
@@ -90,3 +92,39 @@ class Progress:
     def spider_closed(self, spider: Any) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+
+
+class DeliverAlerts:
+    """At the end of a crawl whose spider asks for it (``deliver_alerts``: a backfill run with
+    ``-a alert=yes``), send the alerts that are due rather than wait for the daemon's next
+    dispatch (there may be no daemon). Claims are atomic, so a daemon delivering the same
+    rows at the same time sends none of them twice."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any) -> None:
+        if not getattr(spider, "deliver_alerts", False):
+            return
+        from alerts import dispatch_due
+        from store import Store
+
+        config = crawl_context(self.crawler).config
+        store = Store(config.storage.url)
+        try:
+            stats = dispatch_due(store, config)
+        finally:
+            store.close()
+        logger.info(
+            "alerts after the %s: %d sent, %d to retry, %d dead",
+            spider.name,
+            stats.sent,
+            stats.failed,
+            stats.dead,
+        )

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy import Request
 
 from crawler.cluster import ArticleLink, push_articles
+from crawler.spiders.base import LEAD
 
 
 class HandOffArticles:
@@ -54,8 +55,8 @@ class HandOffArticles:
     def _hand_off(self, request: Any, spider: Any) -> bool:
         """True if the request was an article's: queued for the workers (or a retry that
         already is), so the leader must not fetch it."""
-        page = request.meta.get("page")
-        if page is None or request.callback != getattr(spider, "parse_article", None):
+        lead = request.meta.get(LEAD)
+        if lead is None or request.callback != getattr(spider, "parse_article", None):
             return False
         attempts = _failed_attempts(spider, request.url)
         stats = spider.crawler.stats
@@ -76,7 +77,7 @@ class HandOffArticles:
                     stats.inc_value("oiswatch/cluster/still_queued")
                 return True
             refetch = handed
-        push_articles(self.redis, [ArticleLink(request.url, page, refetch=refetch)])
+        push_articles(self.redis, [ArticleLink(lead, refetch=refetch)])
         if stats is not None:
             stats.inc_value("oiswatch/cluster/handed_off")
             if attempts:

@@ -15,58 +15,38 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 import alerts
-from config import Config, ConfigError, resolve_path
-from crawler.configure import CONFIG_OBJECT_SETTING, config_from_settings, routine_level
+from classifier.from_config import rules_path
+from config import Config
+from crawler.addon import crawl_context
 from crawler.dates import in_date_range
 from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
-from crawler.items import Article, FetchedPage
 from crawler.spiders.base import count
-from crawler.workers import PagePool
+from crawler.workers import PageJob, PagePool, PageResult
+from records import Article, FetchedPage, FetchFailure, FetchStatus
 from store import Store
 
 logger = logging.getLogger(__name__)
 
 
-def _config(crawler: Crawler) -> Config:
-    given = crawler.settings.get(CONFIG_OBJECT_SETTING)
-    return given if isinstance(given, Config) else config_from_settings(crawler.settings)
-
-
 def _store(crawler: Crawler) -> Store:
     # The spider owns the store (it reads it before fetching); pipelines share it.
-    return crawler.spider.store  # type: ignore[union-attr]
+    store = getattr(crawler.spider, "store", None)
+    assert isinstance(store, Store), crawler.spider
+    return store
 
 
-def rules_path(config: Config) -> str | None:
-    """The `[classifier] rules` file as an absolute path, checked: None means the bundled rules.
-
-    Read and compiled here, once, so a missing or broken file stops the crawl before the
-    first fetch with one error naming the file, rather than failing every page in a worker.
-    """
-    if not config.classifier.rules:
-        return None
-    from classifier import load_rules
-    from classifier.rules import RulesError
-
-    path = resolve_path(config, config.classifier.rules).resolve()
-    where = f"{config.source}: " if config.source else ""
-    try:
-        load_rules(path)
-    except RulesError as exc:
-        raise ConfigError(f"{where}[classifier] rules: {exc}") from None
-    return str(path)
-
-
-def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
+def to_article(page: FetchedPage, result: PageResult, now: datetime) -> Article:
     extracted = result.extracted
+    assert extracted is not None
+    lead = page.lead
     return Article(
-        url=page.url,
+        url=lead.url,
         canonical_url=extracted.canonical_url,
-        title=extracted.title or page.title_hint,
-        outlet=page.outlet,
-        published=extracted.published or page.published_hint,
-        feed=page.feed,
-        entry_id=page.entry_id,
+        title=extracted.title or lead.title_hint,
+        outlet=lead.outlet,
+        published=extracted.published or lead.published_hint,
+        feed=lead.feed,
+        entry_id=lead.entry_id,
         author=extracted.author,
         language=extracted.language,
         text=extracted.text,
@@ -74,7 +54,7 @@ def to_article(page: FetchedPage, result: Any, now: datetime) -> Article:
         fetched_at=now,
         http_status=page.http_status,
         verdict=result.verdict,
-        alert=page.alert,
+        alert=lead.alert,
     )
 
 
@@ -96,14 +76,14 @@ class ProcessPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        config = _config(crawler)
-        workers = crawler.settings.getint("OISWATCH_EXTRACTION_WORKERS", 0)
+        config = crawl_context(crawler).config
+        workers = config.crawl.extraction_workers
         return cls(crawler, workers, tuple(config.classifier.region), rules_path(config))
 
     def open_spider(self) -> None:
         self.pool = PagePool(self.workers, rules_path=self.rules)
         logger.log(
-            routine_level(self.crawler.settings),
+            crawl_context(self.crawler).routine,
             "extraction in %s",
             f"{self.workers} worker processes" if self.workers else "process",
         )
@@ -118,36 +98,35 @@ class ProcessPipeline:
             return item
         assert self.pool is not None
         store = _store(self.crawler)
-        result = await self.pool.process(
+        lead = item.lead
+        job = PageJob(
             item.body,
             item.final_url,
             item.encoding,
-            item.title_hint,
-            item.published_hint,
+            lead.title_hint,
+            lead.published_hint,
             classify=True,
             region=self.region,
             rules_path=self.rules,
         )
+        result = await self.pool.process(job)
         if result.extracted is None:
             # No text is final (a gallery, an index page); an extraction error is retried.
-            status = "failed" if result.error else "skipped"
-            error = result.error or "no article text on the page"
-            store.record_failure(
-                item.url,
-                status=status,
-                error=error,
-                http_status=item.http_status,
-                feed=item.feed,
-                outlet=item.outlet,
-                entry_id=item.entry_id,
+            failure = FetchFailure(
+                FetchStatus.FAILED if result.error else FetchStatus.SKIPPED,
+                result.error or "no article text on the page",
+                item.http_status,
             )
-            count(self.crawler, status)
-            raise (ExtractionFailed if result.error else NotAnArticle)(f"{item.url}: {error}")
+            store.record_failure(lead, failure)
+            count(self.crawler, failure.status)
+            raise (ExtractionFailed if result.error else NotAnArticle)(
+                f"{item.url}: {failure.error}"
+            )
         if result.error:
             # The text is kept unclassified rather than lost; the log says why.
             logger.error("%s: %s", item.url, result.error)
         article = to_article(item, result, datetime.now(UTC))
-        if not in_date_range(article.published, item.since, item.until):
+        if not in_date_range(article.published, lead.since, lead.until):
             count(self.crawler, "out_of_range")
             raise OutsideDateRange(f"{item.url}: published {article.published:%Y-%m-%d}")
         return article
@@ -162,7 +141,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, _config(crawler))
+        return cls(crawler, crawl_context(crawler).config)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or item.article_id is not None:

@@ -16,6 +16,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
+from records import FetchFailure, FetchStatus
+
+FAILED, SKIPPED = FetchStatus.FAILED, FetchStatus.SKIPPED
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Magic numbers of what news sites most often link besides pages.
 _SIGNATURES = (
@@ -52,38 +56,31 @@ def page_kind(content_type: str | None, body: bytes) -> PageKind:
     return PageKind(False, declared or "unknown")
 
 
-@dataclass(frozen=True)
-class FetchFailure:
-    status: str  # "failed" is retried on later polls; "skipped" never
-    error: str
-    http_status: int | None = None
-
-
 def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFailure:
     """A failed request in the terms an operator reads in the store and the log."""
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
-        return FetchFailure("failed", f"HTTP {status}", status)
+        return FetchFailure(FAILED, f"HTTP {status}", status)
     if isinstance(exc, DownloadTimeoutError | neterror.TimeoutError | neterror.TCPTimedOutError):
         after = f" after {timeout:g} s" if timeout else ""
-        return FetchFailure("failed", f"timeout{after}")
+        return FetchFailure(FAILED, f"timeout{after}")
     if isinstance(exc, CannotResolveHostError | neterror.DNSLookupError):
         # Twisted's own message already says "DNS lookup failed: ..."; don't say it twice.
         detail = str(exc).removeprefix("DNS lookup failed:").strip()
-        return FetchFailure("failed", f"DNS lookup failed: {detail}")
+        return FetchFailure(FAILED, f"DNS lookup failed: {detail}")
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download past DOWNLOAD_MAXSIZE; the message gives the sizes.
-        return FetchFailure("failed", f"too large: {exc}")
+        return FetchFailure(FAILED, f"too large: {exc}")
     if isinstance(exc, DownloadConnectionRefusedError | neterror.ConnectionRefusedError):
-        return FetchFailure("failed", "connection refused")
+        return FetchFailure(FAILED, "connection refused")
     if isinstance(exc, ResponseDataLossError):
-        return FetchFailure("failed", f"response cut short: {exc}")
+        return FetchFailure(FAILED, f"response cut short: {exc}")
     if isinstance(exc, IgnoreRequest):
         message = str(exc) or type(exc).__name__
         if "robots.txt" in message:
-            return FetchFailure("skipped", "forbidden by robots.txt")
+            return FetchFailure(SKIPPED, "forbidden by robots.txt")
         if "redirect" in message:
-            return FetchFailure("failed", f"redirect loop: {message}")
-        return FetchFailure("failed", message)
-    return FetchFailure("failed", f"{type(exc).__name__}: {exc}")
+            return FetchFailure(FAILED, f"redirect loop: {message}")
+        return FetchFailure(FAILED, message)
+    return FetchFailure(FAILED, f"{type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from scrapy.crawler import AsyncCrawlerProcess, AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
 from config import Config
-from crawler.configure import CONFIG_OBJECT_SETTING, EMBEDDED_SETTING, crawl_settings
+from crawler.addon import CONFIG_OBJECT_SETTING, EMBEDDED_SETTING, ConfigAddon
 from crawler.spiders.base import OUTCOME_PREFIX
 from crawler.spiders.feeds import FeedsSpider
 
@@ -51,12 +51,17 @@ class CrawlStats:
 
 
 def crawl_settings_for(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
-    """The project settings, the configuration over them, and the caller's overrides on top."""
+    """The project settings, the configuration through the add-on, the caller's overrides.
+
+    The add-on runs here as well as in each crawler, so the process-wide parts a
+    CrawlerProcess sets up before any crawler exists (the root log handler) see the
+    configuration too; the crawler's run sets the same values again.
+    """
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.setdict(crawl_settings(config), priority="project")
     settings.set(CONFIG_OBJECT_SETTING, config, priority="project")
     settings.set(EMBEDDED_SETTING, True, priority="project")
+    ConfigAddon().update_settings(settings)
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
 

@@ -1,8 +1,8 @@
-"""Scrapy settings of the oiswatch crawl.
+"""Scrapy settings of the oiswatch crawl: only what is Scrapy's alone.
 
-Values that an operator tunes live in the configuration file ([crawl] section) and are
-applied on top of these by ``crawler.configure`` at "spider" priority, so ``-s NAME=VALUE``
-on the command line still wins.
+What an operator tunes (politeness, timeouts, sizes, the log level) is in the configuration
+file and reaches Scrapy through the add-on below (``crawler.addon``), so its defaults are
+written once, in ``config/model.py``; ``-s NAME=VALUE`` on the command line still wins.
 """
 
 BOT_NAME = "oiswatch"
@@ -11,30 +11,20 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 
-# Politeness: the [crawl] section overrides these defaults.
-ROBOTSTXT_OBEY = True
-USER_AGENT = "oiswatch/0.1 (+https://github.com/oiswatch/oiswatch; news-monitoring bot)"
-CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
+ADDONS = {"crawler.addon.ConfigAddon": 0}
+
 # Items processed in parallel per response. An article page yields one item, and Scrapy
 # starts this many asyncio workers for every response: the default 100 costs ~1 ms of CPU
 # per page in the crawl process, which competes with the extraction workers for the cores.
 CONCURRENT_ITEMS = 4
-DOWNLOAD_DELAY = 1.0
-DOWNLOAD_TIMEOUT = 30
-AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Limits: a response over DOWNLOAD_MAXSIZE is cancelled and recorded as "too large".
-DOWNLOAD_MAXSIZE = 10_000_000
-DOWNLOAD_WARNSIZE = 5_000_000
+# A redirect loop runs into this and is recorded as a failed fetch.
 REDIRECT_MAX_TIMES = 10
-RETRY_TIMES = 1
 COOKIES_ENABLED = False
 
 ITEM_PIPELINES = {
@@ -44,6 +34,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlSummary": 500,
     "crawler.extensions.Progress": 510,
+    "crawler.extensions.DeliverAlerts": 520,
 }
 # Seconds between progress lines of a long crawl; 0 turns them off.
 OISWATCH_PROGRESS_INTERVAL = 30

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from classifier import Rules, Verdict
+    from classifier import Rules
     from crawler.extraction import Extracted
+    from records import Verdict
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,37 +55,42 @@ def rules_for(path: str | None) -> Rules:
     return load_rules(Path(path) if path is not None else None)
 
 
-def process_page(
-    html: bytes,
-    url: str,
-    encoding: str | None,
-    title_hint: str | None,
-    published_hint: datetime | None,
-    classify: bool = True,
-    region: tuple[str, ...] = (),
-    rules_path: str | None = None,
-) -> PageResult:
-    """Extract one page and classify it. Runs in a worker process; never raises.
+@dataclass(frozen=True, repr=False)
+class PageJob:
+    """One page for a worker: the bytes, where they came from, and how to classify them."""
 
-    The hints (usually from the feed entry) fill in a title or date the page lacks.
-    `rules_path` is the classifier rules file (`[classifier] rules`); None: the bundled one.
-    """
+    html: bytes
+    url: str  # where the page was fetched (redirects followed): relative links resolve here
+    encoding: str | None = None
+    # From the feed entry or sitemap: they fill in a title or date the page lacks.
+    title_hint: str | None = None
+    published_hint: datetime | None = None
+    classify: bool = True
+    region: tuple[str, ...] = ()
+    rules_path: str | None = None  # `[classifier] rules`; None: the bundled rules
+
+    def __repr__(self) -> str:
+        return f"PageJob(url={self.url!r}, html={len(self.html)} bytes)"
+
+
+def process_page(job: PageJob) -> PageResult:
+    """Extract one page and classify it. Runs in a worker process; never raises."""
     # Imported here: the crawl process only ships pages to workers, and trafilatura costs
     # it ~0.1 s of start-up (the forkserver preloads it for the workers).
     from crawler.extraction import extract_article
 
     try:
-        extracted = extract_article(html, url, encoding=encoding)
+        extracted = extract_article(job.html, job.url, encoding=job.encoding)
     except Exception as exc:  # extract_article catches its own; this guards our code too
         return PageResult(None, None, f"extraction failed: {type(exc).__name__}: {exc}")
     if extracted is None:
         return PageResult(None, None, None)
     try:
-        if extracted.title is None and title_hint and title_hint.strip():
-            extracted = replace(extracted, title=title_hint.strip())
-        if extracted.published is None and published_hint is not None:
-            extracted = replace(extracted, published=_as_utc(published_hint))
-        if not classify:
+        if extracted.title is None and job.title_hint and job.title_hint.strip():
+            extracted = replace(extracted, title=job.title_hint.strip())
+        if extracted.published is None and job.published_hint is not None:
+            extracted = replace(extracted, published=_as_utc(job.published_hint))
+        if not job.classify:
             return PageResult(extracted, None, None)
         from classifier import classify as run_classifier
 
@@ -92,8 +98,8 @@ def process_page(
             extracted.title,
             extracted.text,
             extracted.published,
-            rules=rules_for(rules_path),
-            region=tuple(region),
+            rules=rules_for(job.rules_path),
+            region=tuple(job.region),
         )
         return PageResult(extracted, verdict, None)
     except Exception as exc:
@@ -206,34 +212,14 @@ class PagePool:
             self._kill(executor)
             raise PageTimeout(f"no result after {self.timeout:g} s; worker killed") from None
 
-    async def process(
-        self,
-        html: bytes,
-        url: str,
-        encoding: str | None,
-        title_hint: str | None,
-        published_hint: datetime | None,
-        classify: bool = True,
-        region: tuple[str, ...] = (),
-        rules_path: str | None = None,
-    ) -> PageResult:
+    async def process(self, job: PageJob) -> PageResult:
         try:
-            return await self.call(
-                process_page,
-                html,
-                url,
-                encoding,
-                title_hint,
-                published_hint,
-                classify,
-                region,
-                rules_path,
-            )
+            return await self.call(process_page, job)
         except BrokenProcessPool as exc:
-            logger.error("extraction worker died on %s; pool restarted", url)
+            logger.error("extraction worker died on %s; pool restarted", job.url)
             return PageResult(None, None, f"extraction worker died: {exc}")
         except PageTimeout as exc:
-            logger.error("extraction of %s timed out; pool restarted", url)
+            logger.error("extraction of %s timed out; pool restarted", job.url)
             return PageResult(None, None, f"extraction timed out: {exc}")
 
     def _kill(self, executor: Executor) -> None:

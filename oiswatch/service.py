@@ -42,7 +42,7 @@ def configure_logging(config: Config, args: argparse.Namespace) -> None:
 def check_classifier_rules(config: Config) -> None:
     """A bad `[classifier] rules` file stops the command now (ConfigError, exit 2), rather
     than failing every poll's crawl at its start."""
-    from crawler.pipelines import rules_path
+    from classifier.from_config import rules_path
 
     rules_path(config)
 

@@ -8,7 +8,6 @@ in flight and leaves nothing half-written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from crawler.items import Article
+from records import Article, FetchFailure, FetchStatus, Lead, codec
 from store.engine import StoreError, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
@@ -79,38 +78,29 @@ class Store(FeedRecords, ArticleReads):
             conn.execute(_INSERT_SOURCE, {**key, "first_seen_at": utcnow()})
 
     def record_failure(
-        self,
-        url: str,
-        *,
-        status: str,
-        error: str,
-        http_status: int | None = None,
-        feed: str | None = None,
-        outlet: str | None = None,
-        entry_id: str | None = None,
-        now: datetime | None = None,
+        self, lead: Lead, failure: FetchFailure, now: datetime | None = None
     ) -> None:
         """Record a fetch that did not give an article: ``failed`` is retried, ``skipped`` not."""
         now = now or utcnow()
         with self.begin() as conn:
             row = conn.execute(
-                select(articles.c.id, articles.c.fetch_status).where(articles.c.url == url)
+                select(articles.c.id, articles.c.fetch_status).where(articles.c.url == lead.url)
             ).first()
-            if row is not None and row.fetch_status in ("ok", "duplicate"):
+            if row is not None and row.fetch_status in (FetchStatus.OK, FetchStatus.DUPLICATE):
                 return  # never overwrite an article we already have
             values = {
-                "fetch_status": status,
-                "fetch_error": strip_nul(error[:2000]),
-                "http_status": http_status,
+                "fetch_status": failure.status,
+                "fetch_error": strip_nul(failure.error[:2000]),
+                "http_status": failure.http_status,
                 "fetched_at": now,
             }
             if row is None:
                 conn.execute(
                     articles.insert().values(
-                        url=url,
-                        entry_id=entry_id,
-                        feed=feed,
-                        outlet=outlet,
+                        url=lead.url,
+                        entry_id=lead.entry_id,
+                        feed=lead.feed,
+                        outlet=lead.outlet,
                         discovered_at=now,
                         attempts=1,
                         **values,
@@ -174,7 +164,7 @@ class Store(FeedRecords, ArticleReads):
             "text": article.text,
             "content_hash": article.content_hash,
             "fetched_at": article.fetched_at or now,
-            "fetch_status": "ok",
+            "fetch_status": FetchStatus.OK,
             "fetch_error": None,
             "http_status": article.http_status,
         }
@@ -185,7 +175,7 @@ class Store(FeedRecords, ArticleReads):
                 ois=verdict.ois,
                 category=verdict.category,
                 score=verdict.score,
-                verdict=json.dumps(verdict.to_dict(), sort_keys=True),
+                verdict=codec.dumps(verdict),
             )
         if own_id is ...:
             own_id = self._row_id(conn, article.url)
@@ -220,7 +210,7 @@ class Store(FeedRecords, ArticleReads):
             "entry_id": article.entry_id,
             "feed": article.feed,
             "outlet": article.outlet,
-            "fetch_status": "duplicate",
+            "fetch_status": FetchStatus.DUPLICATE,
             "fetch_error": f"same canonical URL as article {original_id}",
             "fetched_at": now,
         }
@@ -243,6 +233,8 @@ def _original(rows: Any, canonical_url: str, url: str) -> int | None:
     ids = [
         row.id
         for row in rows
-        if row.canonical_url == canonical_url and row.url != url and row.fetch_status == "ok"
+        if row.canonical_url == canonical_url
+        and row.url != url
+        and row.fetch_status == FetchStatus.OK
     ]
     return min(ids) if ids else None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
-from crawler.items import Article
+from records import Article, FetchStatus, Lead, Verdict, codec
 from store.links import maybe_stored, needing_fetch
 from store.schema import articles
 
@@ -42,11 +40,11 @@ class ArticleReads:
         query = select(articles.c.fetch_status, articles.c.attempts).where(articles.c.url == url)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        if row is None or row.fetch_status != "failed":
+        if row is None or row.fetch_status != FetchStatus.FAILED:
             return 0
         return int(row.attempts or 1)
 
-    def articles_to_retry(self, max_attempts: int) -> list[dict[str, Any]]:
+    def articles_to_retry(self, max_attempts: int) -> list[Lead]:
         """Feed articles whose fetch failed fewer than max_attempts times, oldest first.
 
         A feed answering 304 is not re-read, so its failed entries are retried from here.
@@ -57,23 +55,22 @@ class ArticleReads:
                 articles.c.feed,
                 articles.c.outlet,
                 articles.c.entry_id,
-                articles.c.title,
             )
             .where(
-                articles.c.fetch_status == "failed",
+                articles.c.fetch_status == FetchStatus.FAILED,
                 articles.c.attempts < max_attempts,
                 articles.c.feed.is_not(None),
             )
             .order_by(articles.c.discovered_at)
         )
         with self.engine.connect() as conn:
-            return [dict(row) for row in conn.execute(query).mappings()]
+            return [Lead(**row) for row in conn.execute(query).mappings()]
 
     def stored_article(self, url: str) -> Article | None:
         """The stored article a link leads to (itself, its canonical, or what it duplicates)."""
         with self.engine.connect() as conn:
             own = conn.execute(select(articles).where(articles.c.url == url)).mappings().first()
-            row = own if own is not None and own["fetch_status"] == "ok" else None
+            row = own if own is not None and own["fetch_status"] == FetchStatus.OK else None
             if row is None:
                 canonical = own["canonical_url"] if own is not None else None
                 wanted = [articles.c.canonical_url == url]
@@ -83,14 +80,12 @@ class ArticleReads:
                 # status index (nearly every row is "ok") instead of the canonical one.
                 query = select(articles).where(or_(*wanted)).order_by(articles.c.id)
                 rows = conn.execute(query).mappings()
-                row = next((r for r in rows if r["fetch_status"] == "ok"), None)
+                row = next((r for r in rows if r["fetch_status"] == FetchStatus.OK), None)
         if row is None:
             return None
         verdict = None
         if row["verdict"]:
-            from classifier import Verdict  # the store reads verdicts; it does not need rules
-
-            verdict = Verdict.from_dict(json.loads(row["verdict"]))
+            verdict = codec.loads(Verdict, row["verdict"])
         return Article(
             url=row["url"],
             canonical_url=row["canonical_url"] or row["url"],

@@ -120,10 +120,10 @@ incidents = Table(
     Column("state", String(8)),
     Column("event_date", Date),
     Column("agencies", Text, nullable=False, default="[]"),  # JSON list of agency keys
-    # The city folded (``alerts.incidents.place_key``): with the date and the names below,
+    # The city folded (``incidents.db.place_key``): with the date and the names below,
     # what finds an article's candidate incidents without reading every open one.
     Column("place_key", String(200)),
-    # Merged facts in the trackers' shape (``alerts.incident_facts``), JSON.
+    # Merged facts in the trackers' shape (``incidents.facts``), JSON.
     Column("facts", Text),
     Index("ix_incidents_updated_at", "updated_at"),
     Index("ix_incidents_event_date", "event_date"),

@@ -20,9 +20,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 import alerts
-from classifier import Evidence, Location, Verdict
 from config.model import Config, parse_config
-from crawler.items import Article
+from records import Article, Evidence, Location, Verdict
 from store import Store
 
 T0 = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)

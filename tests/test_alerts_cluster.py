@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 
@@ -12,6 +11,7 @@ from alert_fixtures import T0, HttpReceiver, make_config
 from alerts import outbox
 from alerts.destinations import destinations
 from alerts.dispatch import dispatch_due, make_test_alert
+from records import codec
 from store import Store
 from store.schema import alerts as alerts_table
 
@@ -25,7 +25,7 @@ def queue_alerts(store: Store, dest_key: str, n: int) -> set[str]:
             alert_id = conn.execute(
                 alerts_table.insert().values(
                     key=f"test:{i}", event=alert.event, created_at=T0,
-                    payload=json.dumps(alert.to_dict()),
+                    payload=codec.dumps(alert),
                 )
             ).inserted_primary_key[0]  # fmt: skip
             outbox.add(conn, alert_id, [dest_key], T0)

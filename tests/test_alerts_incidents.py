@@ -20,9 +20,9 @@ from alert_fixtures import (
 )
 from sqlalchemy import select
 
-from alerts.incidents import features_of
-from alerts.matching import Candidate, match
-from alerts.similarity import estimate_jaccard, jaccard, shingles, signature
+from incidents.db import features_of
+from incidents.matching import Candidate, match
+from incidents.similarity import estimate_jaccard, jaccard, shingles, signature
 from store.schema import alerts as alerts_table
 from store.schema import incident_articles, outbox
 

@@ -9,11 +9,12 @@ from alert_fixtures import T0, verdict
 
 from alerts.channels.webhook import WebhookChannel
 from alerts.destinations import destinations, mask_url
-from alerts.records import Alert, ArticleRef, IncidentRef
+from alerts.records import Alert
 from alerts.render.common import highlight
 from alerts.render.mail import build_message, render_html, render_text, subject
 from alerts.render.payloads import encode, event_json, signature, slack_json, verify
 from config.model import parse_config
+from records import ArticleRef, IncidentRef
 
 CENTRAL = timezone(timedelta(hours=-6))
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from classifier import Verdict, classify
+from records.codec import from_json, to_json
 
 
 def flagged(text: str, title: str | None = None) -> Verdict:
@@ -156,6 +157,6 @@ def test_borderline_kinds_are_marked() -> None:
 
 def test_verdict_round_trips_through_dict() -> None:
     verdict = classify("Deputy shoots man", "A deputy shot a man Friday.", datetime(2022, 1, 7))
-    data = verdict.to_dict()
+    data = to_json(verdict)
     assert isinstance(data["evidence"], list) and isinstance(data["score"], float)
-    assert Verdict.from_dict(data) == verdict
+    assert from_json(Verdict, data) == verdict

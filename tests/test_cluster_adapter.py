@@ -26,6 +26,8 @@ from crawler.cluster import (
     frontier_size,
     push_articles,
 )
+from crawler.spiders.base import LEAD
+from records import Lead
 
 PAGES = 30
 
@@ -96,7 +98,7 @@ def test_two_workers_fetch_each_link_once_even_when_pushed_twice(
     redis_url: str, site: CountingServer, tmp_path
 ) -> None:
     base = f"http://127.0.0.1:{site.server_address[1]}"
-    links = [ArticleLink(f"{base}/a/{i}", {"feed": "f1"}) for i in range(PAGES)]
+    links = [ArticleLink(Lead(f"{base}/a/{i}", feed="f1")) for i in range(PAGES)]
     client = redis_lib.Redis.from_url(redis_url)
     # The same links again, as when two feeds carry one story or a poll repeats.
     assert push_articles(client, links + links[:10]) == PAGES + 10
@@ -115,10 +117,12 @@ def test_refetch_passes_the_dupefilter_and_bad_entries_are_dropped(
 ) -> None:
     base = f"http://127.0.0.1:{site.server_address[1]}"
     client = redis_lib.Redis.from_url(redis_url)
-    push_articles(client, [ArticleLink(f"{base}/r")])
+    push_articles(client, [ArticleLink(Lead(f"{base}/r"))])
     run_workers(redis_url, tmp_path, 1)
     client.rpush(START_KEY, b"not json", b'{"no": "url"}', b"\xff\xfe")
-    push_articles(client, [ArticleLink(f"{base}/r"), ArticleLink(f"{base}/r", refetch=True)])
+    push_articles(
+        client, [ArticleLink(Lead(f"{base}/r")), ArticleLink(Lead(f"{base}/r"), refetch=True)]
+    )
     (items,) = run_workers(redis_url, tmp_path, 1, run="second")
     assert site.hits["/r"] == 2
     assert [item["url"] for item in items] == [f"{base}/r"]
@@ -144,9 +148,8 @@ def test_leader_hands_a_link_off_once_and_again_only_when_its_worker_died(
     handoff = HandOffArticles(client, lease_seconds=3600)
 
     def poll() -> list[object]:
-        request = Request(
-            "http://127.0.0.1:9/news/a", callback=spider.parse_article, meta={"page": {}}
-        )
+        url = "http://127.0.0.1:9/news/a"
+        request = Request(url, callback=spider.parse_article, meta={LEAD: Lead(url)})
         feed_item = {"not": "a request"}
         return list(handoff.process_spider_output(None, [request, feed_item], spider))
 

@@ -13,6 +13,7 @@ from conftest import REPO
 from sqlalchemy import func, select
 
 from crawler.cluster import ArticleLink, frontier_size, push_articles
+from records import Lead
 from store import Store
 from store.schema import article_sources, articles
 
@@ -34,7 +35,7 @@ def test_two_workers_store_every_article_once(pg_url: str, redis_url: str, tmp_p
         cfg = worker_config(tmp_path / "oiswatch.toml", pg_url, redis_url)
         Store(pg_url).close()  # migrate before the workers race to
         urls = site.urls()
-        links = [ArticleLink(u, {"feed": "metro", "outlet": "Metro Daily"}) for u in urls]
+        links = [ArticleLink(Lead(u, feed="metro", outlet="Metro Daily")) for u in urls]
         client = redis_lib.Redis.from_url(redis_url)
         # Half the links twice: a story in two feeds, or a leader that polled again.
         push_articles(client, links + links[::2])
@@ -98,7 +99,7 @@ def test_worker_crawls_as_the_crawl_section_says(pg_url: str, redis_url: str, tm
                 encoding="utf-8",
             )
             push_articles(
-                client, [ArticleLink(site.url(p)) for p in ("/closed/story", "/open/story")]
+                client, [ArticleLink(Lead(site.url(p))) for p in ("/closed/story", "/open/story")]
             )
             worker = start_worker(cfg)
             _out, err = worker.communicate(timeout=120)

@@ -12,7 +12,7 @@ from mocksite import MockSite, Route
 from mocksite.newsroom import PATHS
 from mocksite.pages import article_page, story
 
-from crawler.items import EXPORT_FIELDS
+from crawler.exporters import EXPORT_FIELDS
 from store import Store
 
 ARCHIVE = {

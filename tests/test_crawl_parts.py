@@ -11,11 +11,11 @@ import alerts
 from crawler.exceptions import BadArgument
 from crawler.exporters import plain
 from crawler.feeds import parse_feed
-from crawler.items import Article
 from crawler.pipelines import StorePipeline
 from crawler.responses import PageKind, page_kind
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.backfill import parse_arguments
+from records import Article, Verdict
 from store import Store
 
 RSS = b"""<?xml version="1.0"?>
@@ -121,9 +121,11 @@ def test_backfill_arguments(tmp_path) -> None:
 
 
 def test_export_values_are_json_ready() -> None:
-    verdict = SimpleNamespace(to_dict=lambda: {"ois": True, "category": "ois"})
+    verdict = Verdict(ois=True, category="ois", score=0.87654, evidence=(), reason="why")
     assert plain(datetime(2025, 2, 27, 9, 15, tzinfo=UTC)) == "2025-02-27T09:15:00+00:00"
-    assert plain(verdict) == {"ois": True, "category": "ois"}
+    exported = plain(verdict)
+    assert (exported["ois"], exported["category"], exported["score"]) == (True, "ois", 0.877)
+    assert exported["evidence"] == [] and exported["location"] is None
     assert plain("text") == "text"
 
 

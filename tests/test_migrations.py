@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
 
-from crawler.items import Article
+from records import Article
 from store import Store
 from store.migrate import FIRST_REVISION, all_metadata, current_revision, head_revision, upgrade
 from store.schema import articles, feeds

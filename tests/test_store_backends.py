@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.items import Article
+from records import Article, FetchFailure, FetchStatus, Lead
 from store import Store, StoreError
 
 NOW = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
@@ -81,7 +81,9 @@ def test_saved_article_is_not_fetched_again_but_failures_are_retried(store: Stor
 
     for attempt in range(3):
         assert store.needs_fetch("https://x.test/b", None, 3), attempt
-        store.record_failure("https://x.test/b", status="failed", error="HTTP 503", now=NOW)
+        store.record_failure(
+            Lead("https://x.test/b"), FetchFailure(FetchStatus.FAILED, "HTTP 503"), NOW
+        )
     assert not store.needs_fetch("https://x.test/b", None, 3)
     assert store.article_counts() == {"ok": 1, "failed": 1}
 
@@ -89,7 +91,9 @@ def test_saved_article_is_not_fetched_again_but_failures_are_retried(store: Stor
 def test_failure_never_overwrites_a_stored_article(store: Store) -> None:
     with store.begin() as conn:
         store.save_article(conn, article("https://x.test/a"))
-    store.record_failure("https://x.test/a", status="failed", error="HTTP 500", now=NOW)
+    store.record_failure(
+        Lead("https://x.test/a"), FetchFailure(FetchStatus.FAILED, "HTTP 500"), NOW
+    )
     assert store.article_counts() == {"ok": 1}
 
 
@@ -153,7 +157,7 @@ def test_store_article_keeps_a_second_link_as_a_duplicate_and_lists_both_feeds(s
 
 
 def test_a_failed_link_stored_later_is_updated_in_place(store: Store) -> None:
-    store.record_failure("https://x.test/a", status="failed", error="timeout", now=NOW)
+    store.record_failure(Lead("https://x.test/a"), FetchFailure(FetchStatus.FAILED, "timeout"), NOW)
     with store.begin() as conn:
         article_id, _ = store.store_article(conn, article("https://x.test/a"))
         again, _ = store.store_article(conn, article("https://x.test/a"))  # a second feed
@@ -166,10 +170,16 @@ def test_batch_lookups_answer_like_one_link_at_a_time(store: Store) -> None:
     with store.begin() as conn:
         store.save_article(conn, article("https://x.test/a", entry_id="guid-a"))
         store.save_article(conn, article("https://x.test/b?amp", canonical_url="https://x.test/b"))
-    store.record_failure("https://x.test/f", status="failed", error="HTTP 500", now=NOW)
+    store.record_failure(
+        Lead("https://x.test/f"), FetchFailure(FetchStatus.FAILED, "HTTP 500"), NOW
+    )
     for _ in range(3):
-        store.record_failure("https://x.test/g", status="failed", error="HTTP 500", now=NOW)
-    store.record_failure("https://x.test/s", status="skipped", error="not HTML", now=NOW)
+        store.record_failure(
+            Lead("https://x.test/g"), FetchFailure(FetchStatus.FAILED, "HTTP 500"), NOW
+        )
+    store.record_failure(
+        Lead("https://x.test/s"), FetchFailure(FetchStatus.SKIPPED, "not HTML"), NOW
+    )
     links = [
         ("https://x.test/a", None),
         ("https://x.test/a2", "guid-a"),  # same entry, new link

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from crawler.workers import PagePool, PageResult, PageTimeout, process_page
+from crawler.workers import PageJob, PagePool, PageResult, PageTimeout, process_page
 
 STORY = (
     b"<html lang='en'><head><title>Officers shoot armed man in Kansas City</title></head><body>"
@@ -29,50 +29,50 @@ UNDATED = (
     b"</article></body></html>"
 )
 
+A = "https://kc.example.com/a"
+
 
 def test_process_page_extracts_without_classifying() -> None:
-    result = process_page(STORY, "https://kc.example.com/a", None, None, None, classify=False)
+    result = process_page(PageJob(STORY, A, classify=False))
     assert result.error is None and result.verdict is None
     assert result.extracted is not None and "Prospect Avenue" in result.extracted.text
 
 
 def test_process_page_classifies_with_region() -> None:
-    result = process_page(
-        STORY, "https://kc.example.com/a", None, None, None, True, ("Kansas City",)
-    )
+    result = process_page(PageJob(STORY, A, region=("Kansas City",)))
     assert result.error is None
     assert result.verdict is not None
     assert result.verdict.ois is True and result.verdict.in_region is True
-    other = process_page(UNDATED, "https://kc.example.com/b", None, None, None, True, ())
+    other = process_page(PageJob(UNDATED, "https://kc.example.com/b"))
     assert other.verdict is not None and other.verdict.ois is False
 
 
 def test_hints_fill_what_the_page_lacks() -> None:
     hint_time = datetime(2024, 5, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5)))
     result = process_page(
-        UNDATED, "https://kc.example.com/b", None, "Library hours", hint_time, False
+        PageJob(UNDATED, "https://kc.example.com/b", None, "Library hours", hint_time, False)
     )
     assert result.extracted is not None
     assert result.extracted.title == "Library hours"
     assert result.extracted.published == datetime(2024, 5, 1, 14, 30, tzinfo=UTC)
     # The page's own title beats the feed's.
-    result = process_page(STORY, "https://kc.example.com/a", None, "Feed title", hint_time, False)
+    result = process_page(PageJob(STORY, A, None, "Feed title", hint_time, False))
     assert result.extracted is not None
     assert result.extracted.title == "Officers shoot armed man in Kansas City"
 
 
 def test_page_without_article_is_no_error() -> None:
-    result = process_page(b"\x00\xff" * 3000, "https://kc.example.com/x", None, None, None)
+    result = process_page(PageJob(b"\x00\xff" * 3000, "https://kc.example.com/x"))
     assert result == PageResult(None, None, None)
 
 
 def test_process_page_reports_errors_instead_of_raising() -> None:
     # A hint of the wrong type breaks our own code after extraction: the article is kept.
-    result = process_page(STORY, "https://kc.example.com/a", None, None, "2024-05-01", False)  # type: ignore[arg-type]
+    result = process_page(PageJob(STORY, A, None, None, "2024-05-01", False))  # type: ignore[arg-type]
     assert result.extracted is not None
     assert result.error is not None and "AttributeError" in result.error
     # A region of the wrong type breaks the classifier: the article is kept, the error named.
-    result = process_page(STORY, "https://kc.example.com/a", None, None, None, True, 42)  # type: ignore[arg-type]
+    result = process_page(PageJob(STORY, A, region=42))  # type: ignore[arg-type]
     assert result.extracted is not None and result.verdict is None
     assert result.error is not None and result.error.startswith("classification failed")
 
@@ -81,7 +81,7 @@ def test_inline_pool_runs_in_this_process() -> None:
     pool = PagePool(0)
     try:
         assert asyncio.run(pool.call(os.getpid)) == os.getpid()
-        result = asyncio.run(pool.process(STORY, "https://kc.example.com/a", None, None, None))
+        result = asyncio.run(pool.process(PageJob(STORY, A)))
         assert result.verdict is not None and result.verdict.ois
     finally:
         pool.close()
@@ -94,7 +94,7 @@ def test_pool_rejects_negative_workers() -> None:
 
 async def _run_many(pool: PagePool, pages: int) -> list[PageResult]:
     jobs = [
-        pool.process(STORY, f"https://kc.example.com/{i}", None, None, None, True, ("Missouri",))
+        pool.process(PageJob(STORY, f"https://kc.example.com/{i}", region=("Missouri",)))
         for i in range(pages)
     ]
     return await asyncio.gather(*jobs)
@@ -118,13 +118,13 @@ def test_pool_recovers_after_a_worker_dies() -> None:
     try:
 
         async def scenario() -> tuple[PageResult, PageResult]:
-            first = await pool.process(STORY, "https://kc.example.com/a", None, None, None)
+            first = await pool.process(PageJob(STORY, A))
             before = pool.worker_pids()
             with pytest.raises(Exception, match="terminated abruptly"):
                 await pool.call(os._exit, 3)  # the worker dies mid-task
             assert pool.rebuilds == 1
             assert not set(pool.worker_pids()) & set(before)
-            after = await pool.process(STORY, "https://kc.example.com/a", None, None, None)
+            after = await pool.process(PageJob(STORY, A))
             return first, after
 
         first, after = asyncio.run(scenario())
@@ -140,7 +140,7 @@ def test_page_lost_with_a_dead_worker_is_reported_not_raised() -> None:
 
         async def scenario() -> list[PageResult | BaseException]:
             crash = pool.call(os._exit, 3)
-            page = pool.process(STORY, "https://kc.example.com/a", None, None, None)
+            page = pool.process(PageJob(STORY, A))
             return await asyncio.gather(crash, page, return_exceptions=True)
 
         crashed, page = asyncio.run(scenario())
@@ -148,7 +148,7 @@ def test_page_lost_with_a_dead_worker_is_reported_not_raised() -> None:
         # The page queued behind the crash either failed with the pool or ran on the new one.
         assert isinstance(page, PageResult)
         assert page.error is None or page.error.startswith("extraction worker died")
-        later = asyncio.run(pool.process(STORY, "https://kc.example.com/a", None, None, None))
+        later = asyncio.run(pool.process(PageJob(STORY, A)))
         assert later.error is None and later.extracted is not None
     finally:
         pool.close()
@@ -163,7 +163,7 @@ def test_a_page_that_never_finishes_is_timed_out_and_the_pool_recovers() -> None
                 await pool.call(signal.pause)  # blocks until a signal: a page that never ends
             assert pool.rebuilds == 1
             pool.timeout = None  # a busy test machine must not time out the real page
-            return await pool.process(STORY, "https://kc.example.com/a", None, None, None)
+            return await pool.process(PageJob(STORY, A))
 
         assert asyncio.run(scenario()).extracted is not None
     finally:

@@ -10,8 +10,9 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from html import escape
 
-from alerts.records import Alert, IncidentRef
+from alerts.records import Alert
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
+from records import IncidentRef
 
 _PREFIX = {
     "incident.new": "[OIS]",

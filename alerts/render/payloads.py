@@ -9,6 +9,7 @@ from typing import Any
 
 from alerts.records import Alert
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
+from records.codec import to_json
 
 
 def event_json(alert: Alert) -> dict[str, Any]:
@@ -38,12 +39,12 @@ def event_json(alert: Alert) -> dict[str, Any]:
             "city": inc.city,
             "state": inc.state,
             "date": inc.event_date.isoformat() if inc.event_date else None,
-            "articles": [a.to_dict() for a in inc.articles],
+            "articles": [to_json(a) for a in inc.articles],
             "facts": dict(inc.facts),
         }
         body["changes"] = list(alert.changes)
     if v:
-        d = v.to_dict()
+        d = to_json(v)
         body["classification"] = {
             "score": d["score"],
             "category": d["category"],

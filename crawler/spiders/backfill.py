@@ -26,12 +26,12 @@ from twisted.python.failure import Failure
 
 from crawler.dates import in_date_range
 from crawler.exceptions import BadArgument
-from crawler.exporters import EXPORTERS
-from crawler.items import EXPORT_FIELDS
+from crawler.exporters import EXPORT_FIELDS, EXPORTERS
 from crawler.responses import describe_failure
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import clean_url
+from records import Lead
 from store.links import chunks
 from store.schema import articles
 
@@ -136,26 +136,16 @@ class BackfillSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.progress_total = len(self.args.urls)
 
-    def closed(self, reason: str) -> None:
-        # Alerts asked for with -a alert=yes go out now rather than at the next daemon
-        # dispatch (there may be no daemon). Claims are atomic, so a running daemon
-        # delivering the same rows at the same time sends none of them twice.
-        if self.args.alert:
-            from alerts import dispatch_due
-
-            stats = dispatch_due(self.store, self.config)
-            logger.info(
-                "alerts after the backfill: %d sent, %d to retry, %d dead",
-                stats.sent,
-                stats.failed,
-                stats.dead,
-            )
+    @property
+    def deliver_alerts(self) -> bool:
+        """-a alert=yes: the alerts go out at the end of the crawl (crawler.extensions)."""
+        return self.args.alert
 
     def _outlet(self, url: str) -> str:
         return self.args.outlet or urlsplit(url).hostname or url
 
     def _request(self, url: str, published_hint: Any = None) -> scrapy.Request | None:
-        return self.article_request(
+        lead = Lead(
             url,
             outlet=self._outlet(url),
             published_hint=published_hint,
@@ -163,6 +153,7 @@ class BackfillSpider(ArticleSpider):
             since=self.args.since,
             until=self.args.until,
         )
+        return self.article_request(lead)
 
     def _known(self, url: str, candidates: set[str]) -> Any:
         """The stored article for a URL; a re-run exports it rather than refetching it.

@@ -19,6 +19,7 @@ from config import FeedConfig
 from crawler.feeds import parse_feed
 from crawler.responses import describe_failure
 from crawler.spiders.base import ArticleSpider
+from records import Lead
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +59,8 @@ class FeedsSpider(ArticleSpider):
         for feed in feeds:
             yield self.feed_request(feed)
         # Failed articles are retried whether or not their feed has changed.
-        for row in self.store.articles_to_retry(self.max_fetch_attempts):
-            request = self.article_request(
-                row["url"], outlet=row["outlet"], feed=row["feed"], entry_id=row["entry_id"]
-            )
+        for lead in self.store.articles_to_retry(self.max_fetch_attempts):
+            request = self.article_request(lead)
             if request is not None:
                 yield request
 
@@ -147,7 +146,7 @@ class FeedsSpider(ArticleSpider):
             if not fetch:
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
-            request = self.article_request(
+            lead = Lead(
                 entry.link,
                 outlet=feed.outlet_name,
                 feed=feed.name,
@@ -155,6 +154,7 @@ class FeedsSpider(ArticleSpider):
                 title_hint=entry.title,
                 published_hint=entry.published,
             )
+            request = self.article_request(lead)
             if request is not None:
                 yield request
 

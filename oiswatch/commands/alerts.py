@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from oiswatch.cli import load
+from records import codec
 
 HELP = "test alert destinations; list, resend and dispatch queued alerts"
 
@@ -41,7 +41,7 @@ def _list(store, args: argparse.Namespace) -> int:
         rows = outbox.entries(conn, args.status, args.limit)
     if args.json:
         for row in rows:
-            print(json.dumps(row.to_dict(), sort_keys=True))
+            print(codec.dumps(row))
         return 0
     if not rows:
         print("no alerts" + (f" with status {args.status}" if args.status else ""))

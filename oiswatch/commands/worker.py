@@ -41,7 +41,7 @@ def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-de
 
     The [crawl] and [logging] values are in from the start, as for `oiswatch poll`: the
     process-wide parts (the root log handler, the reactor) are set up from these settings
-    before any spider's ``update_settings`` runs.
+    before any crawler's add-ons run.
     """
     from crawler.cluster import cluster_settings
     from crawler.runner import crawl_settings_for

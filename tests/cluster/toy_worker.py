@@ -16,7 +16,7 @@ class ToySpider(RedisStartMixin, Spider):
     name = "toy"
 
     def parse(self, response):
-        yield {"url": response.url, "feed": response.meta["link"].page.get("feed")}
+        yield {"url": response.url, "feed": response.meta["link"].lead.feed}
 
 
 def main() -> None:

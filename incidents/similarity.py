@@ -118,10 +118,14 @@ _PROPER = re.compile(
 _STREET = re.compile(
     r"((?:\d+(?:st|nd|rd|th)|[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})\s+(?:Street|St\b|Avenue|Ave\b|"
     r"Road|Rd\b|Boulevard|Blvd\b|Drive|Dr\b|Lane|Ln\b|Parkway|Pkwy\b|Pike|Circle|Court|Way|"
-    r"Place|Terrace|Highway|Trail|Trafficway|Expressway|Freeway|Plaza|Row|Square)"
+    r"Place|Terrace|Highway|Trail|Trafficway|Expressway|Freeway|Plaza|Row|Square)\b"
+    # "State Highway Patrol", "Supreme Court", "Circuit Court": agencies and courts, no street.
+    r"(?!\s+Patrol)(?<!Supreme Court)(?<!Circuit Court)(?<!District Court)"
 )
-_DIRECTION = frozenset(
-    "north south east west n s e w ne nw se sw northeast northwest southeast southwest".split()  # noqa: SIM905
+# Directions and words that open a phrase ("The", "On") are no street's name.
+_NOT_STREET = frozenset(
+    """north south east west n s e w ne nw se sw northeast northwest southeast southwest the
+    a an on at in near of and state county""".split()  # noqa: SIM905
 )
 
 
@@ -131,7 +135,7 @@ def street_names(text: str | None) -> frozenset[str]:
     a street after them give none."""
     found = set()
     for m in _STREET.finditer("\n".join(reporting_lines(text or ""))):
-        words = [w.lower() for w in m.group(1).split() if w.lower() not in _DIRECTION]
+        words = [w.lower() for w in m.group(1).split() if w.lower() not in _NOT_STREET]
         if words:
             found.add(" ".join(words))
     return frozenset(found)
@@ -161,15 +165,30 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“]?[A
 # A sentence about another shooting than the report's own: "hours after another officer
 # shot a man on Tolliver Road", "On Friday night, an officer shot a man on Dellwood Ridge
 # Avenue", "Earlier Saturday, a KCK officer shot ...". Its streets and names would tie the
-# report to the shooting it recalls.
-_RECALLS = re.compile(
-    r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|another (?:officer|deputy|"
-    r"police|shooting)|(?:hours|days|weeks|months) (?:after|before|earlier|later)|"
-    r"the (?:first|other|earlier|previous) (?:shooting|incident|one)|"
-    r"on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
-    r"(?: night| morning| afternoon| evening)?,? (?:an?|another) (?:officer|deputy|trooper))\b",
+# report to the shooting it recalls. A follow-up's "the man shot by police last week" is its
+# own shooting: a time word counts only beside someone new ("a man", "a driver").
+_OTHER_SHOOTING = re.compile(
+    r"\b(?:another (?:officer|deputy|trooper|police|shooting)|(?:second|third) (?:police |"
+    r"officer-involved )?shooting|the (?:first|other|earlier|previous) (?:shooting|incident))\b",
     re.IGNORECASE,
 )
+_TIME_SHIFT = re.compile(
+    r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|(?:hours|days|weeks|months) "
+    r"(?:after|before|earlier|later)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+_SOMEONE_NEW = re.compile(
+    r"\b(?:a|an|another)\s+(?:\d+-year-old\s+)?(?:man|woman|driver|car|teen|teenager|boy|girl|"
+    r"person|suspect|motorist|pedestrian|sedan|truck|vehicle)\b",
+    re.IGNORECASE,
+)
+
+
+def recalls_another(sentence: str) -> bool:
+    return bool(
+        _OTHER_SHOOTING.search(sentence)
+        or (_TIME_SHIFT.search(sentence) and _SOMEONE_NEW.search(sentence))
+    )
 
 
 def reporting_lines(text: str) -> list[str]:
@@ -180,7 +199,7 @@ def reporting_lines(text: str) -> list[str]:
         if _FURNITURE_LINE.match(line):
             continue
         line = _CREDIT.sub(" ", _DATELINE.sub("", line))
-        out.extend(s for s in _SENTENCE_END.split(line) if s and not _RECALLS.search(s))
+        out.extend(s for s in _SENTENCE_END.split(line) if s and not recalls_another(s))
     return out
 
 

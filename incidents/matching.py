@@ -36,8 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from alerts.similarity import estimate_jaccard
 from classifier.names import family_names, fold
+from incidents.similarity import estimate_jaccard
 
 COPY_SIMILARITY = 0.7
 RELATED_SIMILARITY = 0.25

@@ -58,7 +58,7 @@ def agency_key(name: str) -> str:
 
 def of_report(verdict: Any, city: str | None, state: str | None, day: Any) -> dict[str, Any]:
     """One report's facts (``verdict`` a ``classifier.Verdict``), the place and date already
-    chosen for grouping (``alerts.incidents.features_of``)."""
+    chosen for grouping (``incidents.db.report_of``)."""
     v = verdict
     loc = v.location if v else None
     return {

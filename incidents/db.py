@@ -1,12 +1,11 @@
 """Incidents in the store: find the candidates for an article, open one, attach to one.
 
-The sameness rule itself is the pure ``alerts.matching``; this module only reads and writes.
+The sameness rule itself is the pure ``incidents.matching``; this module only reads and writes.
 Candidates are found by indexed queries, so the cost of grouping one article does not grow
 with the store: incidents whose shooting was within a day of the article's, incidents in the
 article's city updated in the last ``OPEN_DAYS``, and incidents of any age whose person shot
 or officer has one of the article's family names, or that happened on one of its streets
-(``incident_keys``). Only their members'
-stored signatures and names are read.
+(``incident_keys``). Only their members' stored signatures and names are read.
 """
 
 from __future__ import annotations
@@ -20,12 +19,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
 
-from alerts import incident_facts
-from alerts.incident_facts import agency_key
-from alerts.matching import DATE_WINDOW_DAYS, Candidate, Features
-from alerts.records import ArticleRef, IncidentRef
-from alerts.similarity import decode, encode, proper_names, signature, street_names
 from classifier.names import family_names
+from incidents import facts as incident_facts
+from incidents.facts import agency_key
+from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features
+from incidents.similarity import decode, encode, proper_names, signature, street_names
+from records import ArticleRef, IncidentRef
 from store.schema import articles, incident_articles, incident_keys, incidents
 
 __all__ = ["agency_key", "attach", "candidates", "features_of", "open_incident", "snapshot"]
@@ -73,9 +72,8 @@ def _state_code(name: str | None) -> str | None:
 def place_of(article: Any) -> tuple[str | None, str | None]:
     """Where the shooting was, as (city, state); either may be unknown.
 
-    The dateline first (it names where the reporter was), then the city of the police whose
-    officers fired ("Tulsa police"), then the classifier's place. A "City, State" met
-    anywhere in the text (the victim's home town, a relative's) is the weakest clue.
+    The dateline first (it names where the reporter was), then the classifier's place, then
+    the city of the police whose officers fired ("Tulsa police"), last their county.
     """
     v = article.verdict
     loc = v.location if v else None
@@ -84,13 +82,14 @@ def place_of(article: Any) -> tuple[str | None, str | None]:
         city = m["city"].title()
         state = _state_code(m["state"]) or (loc.state if loc and _same(loc.city, city) else None)
         return city, state
+    if loc and loc.city:
+        return loc.city, loc.state
     for agency in v.agencies if v else ():
         place = _agency_city(agency)
         if place:
-            state = loc.state if loc and _same(loc.city, place) else None
-            return place, state
-    if loc and (loc.city or loc.state):
-        return loc.city, loc.state
+            return place, loc.state if loc else None
+    if loc and loc.state:
+        return None, loc.state
     # Last, a county whose sheriff's office or police fired: "Milwaukee County".
     for agency in v.agencies if v else ():
         m = re.match(r"((?:[A-Z][\w.'’-]*\s+){1,3}County)\b", agency)
@@ -128,7 +127,7 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 def report_of(article: Any) -> Report:
-    """The facts of a stored article (``crawler.items.Article`` with a verdict)."""
+    """The facts of a stored article (``records.Article`` with a verdict)."""
     v = article.verdict
     agencies = tuple(v.agencies) if v else ()
     if v and v.investigating_agency:

@@ -1,0 +1,1 @@
+"""Incidents: which stored articles report the same shooting (see incidents/README.md)."""
