@@ -170,19 +170,12 @@ def incident_of(conn: Connection, article_id: int) -> int | None:
     return row.incident_id if row else None
 
 
-def _name_keys(feats: Features, *, stored: bool = False) -> set[str]:
+def _name_keys(feats: Features) -> set[str]:
     """The keys an incident is found by at any age: the family names of the person shot and
-    of the officers, and its streets (within its city when known). An incident stores both
-    forms of a street key; an article looks up the one it can."""
+    of the officers, and the names of its streets."""
     keys = {f"victim:{n}" for v in feats.victims for n in family_names(v)}
     keys |= {f"officer:{n}" for n in feats.officers}
-    city = place_key(feats.city)
-    for street in feats.streets:
-        if city:
-            keys.add(f"street:{city}:{street}"[:120])
-        if stored or not city:
-            keys.add(f"street::{street}"[:120])
-    return keys
+    return keys | {f"street:{street}"[:120] for street in feats.streets}
 
 
 def _facts(row: Any) -> Features:
@@ -298,7 +291,7 @@ def _add_keys(conn: Connection, incident_id: int, feats: Features) -> None:
             select(incident_keys.c.key).where(incident_keys.c.incident_id == incident_id)
         ).scalars()
     )
-    new = sorted(_name_keys(feats, stored=True) - have)
+    new = sorted(_name_keys(feats) - have)
     if new:
         conn.execute(incident_keys.insert(), [{"key": k, "incident_id": incident_id} for k in new])
 

@@ -111,6 +111,15 @@ def _conflict(a: str | None, b: str | None) -> bool:
     return bool(a and b and a != b)
 
 
+def _city_conflict(a: str | None, b: str | None) -> bool:
+    """Two different cities; a county (known when no city is) holds cities, so it conflicts
+    only with another county."""
+    a, b = _norm(a), _norm(b)
+    if not (a and b) or a == b:
+        return False
+    return a.endswith(" county") == b.endswith(" county")
+
+
 def _same(a: str | None, b: str | None) -> bool:
     a, b = _norm(a), _norm(b)
     return bool(a and b and a == b)
@@ -138,6 +147,10 @@ def same_victim(a: Iterable[str], b: Iterable[str], *, full: bool = False) -> bo
     return False
 
 
+def _name_words(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(w).strip('.,"“”') for n in names for w in n.split())
+
+
 def veto(article: Features, incident: Features) -> str | None:
     """Why the article cannot be a report of the incident, or None."""
     if article.victims and incident.victims and not same_victim(article.victims, incident.victims):
@@ -150,7 +163,7 @@ def veto(article: Features, incident: Features) -> str | None:
     )
     if _conflict(article.state, incident.state) and not identified:
         return "different state"
-    if _conflict(article.city, incident.city) and not (
+    if _city_conflict(article.city, incident.city) and not (
         identified or (article.followup and same_person)
     ):
         return "different city"
@@ -191,10 +204,15 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     elif text_similarity >= RELATED_SIMILARITY:
         found["related text"] = WEIGHTS["related text"]
     shared = article.names & incident.names
+    # The people a report names first cannot be among the names of an incident that has
+    # not named them: they count for nothing against it.
+    people = _name_words(article.victims) | article.officers
+    people |= _name_words(incident.victims) | incident.officers
+    mine, theirs = article.names - people, incident.names - people
     if shared:
         found["name"] = WEIGHTS["name"] * min(len(shared), MAX_SHARED_NAMES)
-    elif article.names and incident.names:
-        few = min(len(article.names), len(incident.names)) < MIN_NAMES
+    elif mine and theirs:
+        few = min(len(mine), len(theirs)) < MIN_NAMES
         # Names on both sides and none shared: against, weakly when one side names little.
         key = "few names, none in common" if few else "no name in common"
         found[key] = WEIGHTS[key]
