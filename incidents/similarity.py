@@ -174,7 +174,9 @@ _OTHER_SHOOTING = re.compile(
 )
 _TIME_SHIFT = re.compile(
     r"\b(?:earlier|previous(?:ly)?|prior|last (?:week|month|year)|(?:hours|days|weeks|months) "
-    r"(?:after|before|earlier|later)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    r"(?:after|before|earlier|later)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"(?:the|a) (?:next|following|previous|day before|night before) ?(?:day|morning|afternoon|"
+    r"evening|night)?|a day (?:later|earlier))\b",
     re.IGNORECASE,
 )
 _SOMEONE_NEW = re.compile(
