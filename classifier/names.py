@@ -80,7 +80,7 @@ _FIRED = r"(?:fired|fire|fires|shot|shoots|opened fire|returned fire|killed)"
 
 # The first patterns name the person shot in so many words ("identified ... as NAME"); a
 # name in the others ("the shooting of NAME") counts only if the report names it again.
-_NAMED_ONCE_RANKS = 4
+_NAMED_ONCE_RANKS = 6
 _RELATIVE = r"(?:son|daughter|brother|sister|husband|wife|father|nephew|grandson|boyfriend|partner)"
 _VICTIM_PATTERNS = tuple(
     re.compile(p)
@@ -89,6 +89,10 @@ _VICTIM_PATTERNS = tuple(
         rf"identif(?:ied|ies|y)\s+{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,200}}?\bas\s+{_NAME}",
         rf"{_VICTIM_SUBJECT}\b{_CLAUSE}{{0,200}}?\b(?:was|is|has been)\s+identified\s+"
         rf"(?:\w+\s+){{0,2}}as\s+{_NAME}",
+        # "The man, identified by relatives as NAME"; "NAME, the man shot by police"
+        rf"{_VICTIM_SUBJECT},?\s+identified\s+(?:\w+\s+){{0,3}}?as\s+{_NAME}",
+        rf"{_NAME},\s+the\s+(?:\w+\s+)?(?:man|woman|driver|teen|boy|girl)\s+(?:who\s+was\s+)?"
+        rf"(?:shot|killed|wounded)\b",
         # "... and the man who was shot as NAME"
         rf"{_VICTIM_SUBJECT}\s+who\s+was\s+(?:shot|killed|wounded)\s+as\s+{_NAME}",
         rf"\b(?:was|is)\s+{_NAME}(?:{_AGE}|,\s+an?\s+(?P<age3>\d{{1,2}})-year-old)",
