@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 from classifier.names import family_names
 from incidents import facts as incident_facts
@@ -196,18 +196,24 @@ def _facts(row: Any) -> Features:
 def candidates(conn: Connection, article: Features, now: datetime) -> list[Candidate]:
     """Incidents the article may belong to, found by indexed lookups (see the module doc)."""
     ids: set[int] = set()
+    key = place_key(article.city)
     if article.event_date:
         window = timedelta(days=DATE_WINDOW_DAYS)
-        ids.update(
-            conn.execute(
-                select(incidents.c.id).where(
-                    incidents.c.event_date.between(
-                        article.event_date - window, article.event_date + window
-                    )
-                )
-            ).scalars()
+        same_day = incidents.c.event_date.between(
+            article.event_date - window, article.event_date + window
         )
-    key = place_key(article.city)
+        if key and not key.endswith(" county"):
+            # Incidents in other cities that day cannot match (matching.veto): only those in
+            # this city, in a county, or of unknown place are worth reading.
+            same_day = and_(
+                same_day,
+                or_(
+                    incidents.c.place_key.is_(None),
+                    incidents.c.place_key == key,
+                    incidents.c.place_key.like("% county"),
+                ),
+            )
+        ids.update(conn.execute(select(incidents.c.id).where(same_day)).scalars())
     if key:
         ids.update(
             conn.execute(

@@ -136,6 +136,7 @@ incident_keys = Table(
     metadata,
     Column("key", String(120), primary_key=True),
     Column("incident_id", Integer, ForeignKey("incidents.id"), primary_key=True),
+    Index("ix_incident_keys_incident", "incident_id"),
 )
 
 # Each article of an incident, how it joined, and what sameness is judged on.

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"]),
         sa.PrimaryKeyConstraint("key", "incident_id"),
     )
+    op.create_index("ix_incident_keys_incident", "incident_keys", ["incident_id"], unique=False)
     # Incidents stored before: their city becomes their place key; their names are found
     # again when their next report joins.
     op.execute(
@@ -37,6 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incident_keys_incident", table_name="incident_keys")
     op.drop_table("incident_keys")
     with op.batch_alter_table("incidents") as batch:
         batch.drop_index("ix_incidents_place_updated")
