@@ -82,8 +82,9 @@ def place_of(article: Any) -> tuple[str | None, str | None]:
         city = m["city"].title()
         state = _state_code(m["state"]) or (loc.state if loc and _same(loc.city, city) else None)
         return city, state
-    if loc and loc.city:
-        return loc.city, loc.state
+    city = _city_name(loc.city) if loc else None
+    if city:
+        return city, loc.state if loc else None
     for agency in v.agencies if v else ():
         place = _agency_city(agency)
         if place:
@@ -98,6 +99,24 @@ def place_of(article: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Words a pattern can catch before a city's name: "Ex-Louisville", "Early Saturday",
+# "Metro Nashville".
+_NOT_CITY_WORD = re.compile(
+    r"(?i)ex-?|former|early|late|\w+day|\w+th|first|second|third|metro|metropolitan|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
+
+
+def _city_name(name: str | None) -> str | None:
+    """A city's name without the words a pattern caught before it: "Saturday, Albuquerque"."""
+    if not name:
+        return None
+    words = re.split(r"[\s,]+", name.strip())
+    while words and _NOT_CITY_WORD.fullmatch(words[0]):
+        words.pop(0)
+    return " ".join(words) or None
+
+
 def _agency_city(agency: str) -> str | None:
     """The city a city's police is named after: "Tulsa Police", "Louisville Metro Police" and
     "Jacksonville Sheriff's Office" (a city's own sheriff) give Tulsa, Louisville and
@@ -110,9 +129,7 @@ def _agency_city(agency: str) -> str | None:
     words = words[:-1]
     while words and words[-1].lower() in ("metro", "metropolitan", "municipal", "city's"):
         words.pop()
-    while words and re.fullmatch(
-        r"(?i)ex-?|former|early|late|\w+day|\w+th|first|second|third", words[0]
-    ):
+    while words and _NOT_CITY_WORD.fullmatch(words[0]):
         words.pop(0)
     if words and words[0].lower().startswith("ex-"):
         words[0] = words[0][3:]

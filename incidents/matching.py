@@ -58,7 +58,7 @@ WEIGHTS = {
     "no name in common": -3,
     "few names, none in common": -1,
     "other officers": -2,
-    "street": 2,
+    "street": 3,
     "other street": -6,
 }
 MAX_SHARED_NAMES = 3
