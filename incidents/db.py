@@ -121,9 +121,7 @@ def _agency_city(agency: str) -> str | None:
     """The city a city's police is named after: "Tulsa Police", "Louisville Metro Police" and
     "Jacksonville Sheriff's Office" (a city's own sheriff) give Tulsa, Louisville and
     Jacksonville; a county's, a state's or an acronym ("KCK Police") none."""
-    words = (
-        agency.replace("Sheriff's Office", "Police").replace("Sheriff’s Office", "Police").split()
-    )
+    words = re.split(r"[\s,]+", re.sub(r"Sheriff['’]s Office$", "Police", agency).strip())
     if len(words) < 2 or words[-1] != "Police" or _NOT_CITY_AGENCY.search(agency):
         return None
     words = words[:-1]
@@ -146,9 +144,9 @@ def _same(a: str | None, b: str | None) -> bool:
 def report_of(article: Any) -> Report:
     """The facts of a stored article (``records.Article`` with a verdict)."""
     v = article.verdict
+    # The agencies whose officers fired; the investigating one (a state bureau, a
+    # prosecutor) investigates every shooting of its region and tells none apart.
     agencies = tuple(v.agencies) if v else ()
-    if v and v.investigating_agency:
-        agencies += (v.investigating_agency,)
     followup = bool(v and v.followup)
     # A follow-up's date is often the day it was written, not the day of the shooting.
     event_date = None if followup else (v.incident_date if v else None)

@@ -51,6 +51,7 @@ WEIGHTS = {
     "city": 2,
     "state": 1,
     "day": 2,
+    "next day": 1,
     "agency": 1,
     "related text": 3,
     "close text": 5,
@@ -196,7 +197,9 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     if _same(article.state, incident.state):
         found["state"] = WEIGHTS["state"]
     if article.event_date and incident.event_date:
-        found["day"] = WEIGHTS["day"]  # veto() has ruled out days further apart
+        # veto() has ruled out days further apart; a day apart is only a date misread.
+        same = article.event_date == incident.event_date
+        found["day" if same else "next day"] = WEIGHTS["day" if same else "next day"]
     if article.agencies & incident.agencies:
         found["agency"] = WEIGHTS["agency"]
     if text_similarity >= CLOSE_SIMILARITY:
