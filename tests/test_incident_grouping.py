@@ -90,13 +90,16 @@ def test_labelled_benchmark_groups_reports_into_their_incidents() -> None:
         assert outcome.precision >= bench.MIN_PRECISION, outcome.line()
         assert outcome.other_city == 0, outcome.line()
         assert outcome.first_not_earliest == 0 and outcome.export_first_wrong == 0, outcome.line()
-        assert outcome.recall >= GATE_RECALL, outcome.line()
+        floor = SHUFFLED_RECALL if "shuffled" in outcome.name else bench.MIN_RECALL
+        assert outcome.recall >= floor, outcome.line()
     # The two files are two worlds: no incident holds reports of both.
     assert not [m for m in runs[-1].merges if "a-" in m and "b-" in m]
 
 
-# Recall reached on the labelled files (the goal is bench.MIN_RECALL; see benchmarks/README).
-GATE_RECALL = 0.82
+# A whole archive fetched in random order (a backfill) splits more: a follow-up that names
+# the person shot may open an incident before the reports that place and date it. Measured
+# 0.86-0.94 over seeds (benchmarks/README.md); the goal of 0.90 holds in publication order.
+SHUFFLED_RECALL = 0.85
 
 
 # -- names that mean names -----------------------------------------------------------------
