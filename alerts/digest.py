@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from alerts import outbox
 from alerts.dispatch import dispatch_due
 from alerts.intake import insert_alert
 from alerts.records import Alert
 from config.model import Config
 from incidents import db as incidents
-from store import Store, utcnow
+from records import Event
+from store import Store, outbox, utcnow
 from store.schema import alerts as alerts_table
 from store.schema import outbox as outbox_table
 
@@ -43,7 +43,7 @@ def send_digest(store: Store, config: Config, now: datetime | None = None) -> in
             if existing is None:
                 alert = Alert(
                     id=0,
-                    event="digest",
+                    event=Event.DIGEST,
                     created_at=now,
                     incidents=tuple(incidents.incidents_since(conn, now - timedelta(days=1), now)),
                 )

@@ -1,6 +1,6 @@
 """The dispatcher: send due outbox rows, record each outcome, retry, give up loudly.
 
-Each row is claimed, sent and recorded in three steps (see ``alerts.outbox``). A failure is
+Each row is claimed, sent and recorded in three steps (see ``store.outbox``). A failure is
 retried after ``backoff_seconds``; after ``max_attempts`` attempts, or once the row has been
 queued for ``max_age_hours``, it is marked dead: logged at ERROR, kept, listed by
 ``oiswatch alerts list --status dead`` and sent again by ``oiswatch alerts resend ID``.
@@ -15,16 +15,12 @@ from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
-
-from alerts import outbox
 from alerts.channels import channel_for
 from alerts.destinations import Destination, destinations
 from alerts.records import Alert, DeliveryResult, DispatchStats
 from config.model import Config
 from records import codec
-from store import Store, utcnow
-from store.schema import alerts as alerts_table
+from store import Store, outbox, utcnow
 
 log = logging.getLogger("oiswatch.alerts")
 
@@ -52,11 +48,6 @@ def lease_seconds(config: Config) -> float:
     return max(timeouts, default=30) + LEASE_SLACK_SECONDS
 
 
-def load_alert(conn: Connection, alert_id: int) -> Alert:
-    row = conn.execute(select(alerts_table).where(alerts_table.c.id == alert_id)).one()
-    return codec.from_json(Alert, {**json.loads(row.payload), "id": row.id})
-
-
 def _send(dest: Destination | None, alert: Alert) -> DeliveryResult:
     if dest is None:
         return DeliveryResult.failure("destination no longer configured")
@@ -76,26 +67,13 @@ def _claimed(
     counts: dict[str, int],
 ) -> Iterator[tuple[outbox.OutboxEntry, Alert]]:
     """Due rows, each claimed for this dispatcher, with their alert."""
-    lease = lease_seconds(config)
-    if store.engine.dialect.name == "postgresql":
-        # Several dispatcher processes may share the outbox: row locks decide who sends.
-        for _ in range(limit):
-            with store.begin() as conn:
-                entry = outbox.claim_next(conn, now, lease, only)
-                if entry is None:
-                    return
-                alert = load_alert(conn, entry.alert_id)
-            yield entry, alert
-        return
-    with store.engine.connect() as conn:
-        due = outbox.due(conn, now, limit, only)
-    for entry in due:
-        with store.begin() as conn:
-            if not outbox.claim(conn, entry, now, lease):
-                counts["skipped"] += 1
-                continue
-            alert = load_alert(conn, entry.alert_id)
-        yield entry, alert
+    claims = store.backend.claim_due(store.engine, now, lease_seconds(config), limit, only)
+    for claim in claims:
+        if claim is None:
+            counts["skipped"] += 1
+            continue
+        alert = codec.from_json(Alert, {**json.loads(claim.payload), "id": claim.entry.alert_id})
+        yield claim.entry, alert
 
 
 def dispatch_due(
@@ -163,12 +141,12 @@ def resend(
 
 def make_test_alert(now: datetime) -> Alert:
     """A clearly marked alert about no real event, to check every destination end to end."""
-    from records import ArticleRef, Evidence, IncidentRef, Location, Verdict
+    from records import ArticleRef, Category, Event, Evidence, IncidentRef, Location, Verdict
 
     sentence = "This is a test: no officer fired and no one was shot."
     verdict = Verdict(
         ois=True,
-        category="ois",
+        category=Category.OIS,
         score=1.0,
         evidence=(Evidence(sentence, ((10, 14),), "test alert"),),
         reason="Test alert sent by `oiswatch alerts test`.",
@@ -182,7 +160,7 @@ def make_test_alert(now: datetime) -> Alert:
     )
     incident = IncidentRef(id=0, uid=f"test-{int(now.timestamp())}", opened_at=now)
     return Alert(
-        id=0, event="test", created_at=now, article=article, incident=incident, verdict=verdict
+        id=0, event=Event.TEST, created_at=now, article=article, incident=incident, verdict=verdict
     )
 
 

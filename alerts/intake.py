@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from alerts import outbox
 from alerts.destinations import destinations
 from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
 from incidents.matching import match
-from records import ArticleRef, codec
-from store import utcnow
+from records import ArticleRef, Category, Event, Relation, codec
+from store import outbox, utcnow
+from store.engine import inserted_id
 from store.schema import alerts as alerts_table
 
 log = logging.getLogger("oiswatch.alerts")
@@ -29,7 +29,7 @@ def is_alertable(verdict: Any, settings: AlertsConfig) -> bool:
     """Whether a verdict is the kind editors asked to hear about (whatever ``article.alert``)."""
     if verdict is None:
         return False
-    if verdict.category == "officer_shot":
+    if verdict.category == Category.OFFICER_SHOT:
         if not settings.include_officer_shot:
             return False
     elif not verdict.ois:
@@ -63,7 +63,7 @@ def enqueue(
     changes: tuple[str, ...] = ()
     if found is None:
         incident_id = incidents.open_incident(conn, article_id, article.title, report, now)
-        event = "incident.new"
+        event = Event.INCIDENT_NEW
     else:
         incident_id = found.incident_id
         joined = incidents.attach(
@@ -77,11 +77,11 @@ def enqueue(
             " (now its first report)" if joined.earlier else "",
             found.reason,
         )
-        if found.relation == "copy":
+        if found.relation == Relation.COPY:
             return 0
         # Published before the report editors were first alerted to: an earlier report of a
         # known incident, never a second "new incident".
-        event = "incident.earlier" if joined.earlier else "incident.update"
+        event = Event.INCIDENT_EARLIER if joined.earlier else Event.INCIDENT_UPDATE
         changes = joined.changes
     if not article.alert:
         return 0
@@ -100,7 +100,7 @@ def enqueue(
             outlet=article.outlet,
             published=article.published,
             id=article_id,
-            relation={"incident.new": "first", "incident.earlier": "first"}.get(event, "update"),
+            relation=Relation.UPDATE if event == Event.INCIDENT_UPDATE else Relation.FIRST,
         ),
         incident=incidents.snapshot(conn, incident_id, exclude_article=article_id),
         verdict=article.verdict,
@@ -121,4 +121,4 @@ def insert_alert(conn: Connection, key: str, alert: Alert) -> int:
             payload=codec.dumps(alert),
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)

@@ -7,12 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from records import ArticleRef, IncidentRef, Verdict
+from records import ArticleRef, Event, IncidentRef, Verdict
 from records.codec import Timestamp
-
-# incident.earlier: a report published before the incident's first alerted one (a feed
-# polled late); it becomes the incident's first report but is not a new incident.
-EVENTS = ("incident.new", "incident.update", "incident.earlier", "digest", "test")
 
 
 @dataclass(frozen=True)
@@ -20,7 +16,7 @@ class Alert:
     """What one alert says. ``delivery_id`` is set per destination by the dispatcher."""
 
     id: int
-    event: str
+    event: Event
     created_at: Timestamp
     article: ArticleRef | None = None
     incident: IncidentRef | None = None
@@ -34,7 +30,7 @@ class Alert:
 
     @property
     def is_test(self) -> bool:
-        return self.event == "test"
+        return self.event == Event.TEST
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from alerts import dispatch_due, enqueue  # noqa: E402
 from config.model import parse_config  # noqa: E402
-from records import (  # noqa: E402
-    Article,  # noqa: E402
-    Evidence,
-    Location,
-    Verdict,
-)
+from records import Article, Category, Evidence, Location, Verdict  # noqa: E402
 from store import Store  # noqa: E402
 
 T0 = datetime(2026, 3, 4, 12, tzinfo=UTC)
@@ -59,7 +54,7 @@ def story(rng: random.Random, i: int) -> Article:
     )
     v = Verdict(
         ois=True,
-        category="ois",
+        category=Category.OIS,
         score=0.9,
         evidence=(Evidence("An officer shot a man.", ((11, 15),), "bench"),),
         reason="bench",

@@ -20,7 +20,7 @@ from classifier import dates, facts, names
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
-from records import Evidence, Verdict
+from records import Category, Evidence, Facts, Verdict
 
 MAX_EVIDENCE = 4
 
@@ -40,13 +40,13 @@ def classify(
     found = scan(sentences, rules)
     score = _score(found.fired, rules.threshold)
     ois = score >= rules.threshold
-    category = "ois" if ois else ("officer_shot" if found.victim else "not_ois")
+    category = (
+        Category.OIS if ois else (Category.OFFICER_SHOT if found.victim else Category.NOT_OIS)
+    )
     deciding = _deciding(found, ois)
     evidence = tuple(Evidence(h.sentence.text, h.spans, h.rule) for h in deciding)
     all_text = [s.text for s in sentences]
-    verdict_fields: dict[str, object] = {}
-    if ois:
-        verdict_fields = _facts(title, text, published, deciding, all_text, rules)
+    found_facts = _facts(title, text, published, deciding, all_text, rules) if ois else Facts()
     reason = _reason(found, ois, category, score, rules)
     return Verdict(
         ois=ois,
@@ -54,9 +54,19 @@ def classify(
         score=round(score, 3),
         evidence=evidence,
         reason=reason,
-        in_region=in_region(region, title, text, verdict_fields.get("agencies", ())),
+        in_region=in_region(region, title, text, found_facts.agencies),
         borderline=bool(found.borderline),
-        **verdict_fields,  # type: ignore[arg-type]
+        fatal=found_facts.fatal,
+        anyone_hit=found_facts.anyone_hit,
+        officer_injured=found_facts.officer_injured,
+        agencies=found_facts.agencies,
+        investigating_agency=found_facts.investigating_agency,
+        location=found_facts.location,
+        incident_date=found_facts.incident_date,
+        followup=found_facts.followup,
+        victim_name=found_facts.victim_name,
+        victim_age=found_facts.victim_age,
+        officer_names=found_facts.officer_names,
     )
 
 
@@ -95,7 +105,7 @@ def _facts(
     deciding: list[Hit],
     article: list[str],
     rules: Rules,
-) -> dict[str, object]:
+) -> Facts:
     near = [h.sentence.text for h in deciding]
     lowered = [s.lower() for s in article]
     headline = [title] if title else []
@@ -103,21 +113,21 @@ def _facts(
     pub = dates.as_date(published) or dates.published_from_text(text)
     incident = dates.incident_date(near + headline + article[:6], pub)
     named = names.people(title, text)
-    return {
-        "fatal": fatal,
-        "anyone_hit": anyone_hit,
-        "officer_injured": facts.officer_injured(article, lowered, rules),
+    return Facts(
+        fatal=fatal,
+        anyone_hit=anyone_hit,
+        officer_injured=facts.officer_injured(article, lowered, rules),
         # The evidence often says only "the two officers"; the agency is then named in the
         # headline or the opening sentences.
-        "agencies": facts.agencies(near, rules) or facts.agencies(headline + article[:3], rules),
-        "investigating_agency": facts.investigating_agency(article, lowered, rules),
-        "location": facts.location(near, article, text, rules),
-        "incident_date": incident,
-        "followup": facts.followup(title, article, rules, incident, pub),
-        "victim_name": named.victim,
-        "victim_age": named.victim_age,
-        "officer_names": named.officers,
-    }
+        agencies=facts.agencies(near, rules) or facts.agencies(headline + article[:3], rules),
+        investigating_agency=facts.investigating_agency(article, lowered, rules),
+        location=facts.location(near, article, text, rules),
+        incident_date=incident,
+        followup=facts.followup(title, article, rules, incident, pub),
+        victim_name=named.victim,
+        victim_age=named.victim_age,
+        officer_names=named.officers,
+    )
 
 
 def _reason(found: Findings, ois: bool, category: str, score: float, rules: Rules) -> str:
@@ -127,7 +137,7 @@ def _reason(found: Findings, ois: bool, category: str, score: float, rules: Rule
     if ois:
         best = max(found.fired, key=lambda h: h.weight)
         return f"An officer fired ({best.rule}): “{_short(best.sentence.text)}”.{note}"
-    if category == "officer_shot":
+    if category == Category.OFFICER_SHOT:
         return (
             "An officer was shot or shot at, but no sentence says an officer fired: "
             f"“{_short(found.victim[0].sentence.text)}”.{note}"

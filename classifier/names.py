@@ -195,7 +195,8 @@ def _victim(text: str, officer_keys: set[str]) -> tuple[str | None, int | None]:
 
 def _officer_before(text: str, start: int) -> bool:
     """The name is an officer's: "Officer NAME", "the officer, NAME"."""
-    return re.search(rf"(?:{_TITLE}|{_OFFICER_SUBJECT}),?\s+$", text[max(0, start - 20) : start])
+    before = text[max(0, start - 20) : start]
+    return re.search(rf"(?:{_TITLE}|{_OFFICER_SUBJECT}),?\s+$", before) is not None
 
 
 def _age_after(text: str, m: re.Match[str]) -> str | None:

@@ -63,7 +63,8 @@ def scan(sentences: list[Sentence], rules: Rules) -> Findings:
     # A story headlined on a less-lethal weapon: its "fired five rounds" means that weapon
     # unless the sentence names a real firearm.
     less_lethal_story = any(s.title and rules.less_lethal.search(s.text) for s in sentences)
-    candidates: list[tuple[Sentence, str]] = []
+    # (sentence, lowered, where officer words start, the required words present)
+    candidates: list[tuple[Sentence, str, list[int], set[str]]] = []
     for sentence in sentences:
         text = sentence.text
         lower = text.lower()

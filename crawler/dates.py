@@ -32,11 +32,11 @@ def parse_datetime(value: str | None) -> datetime | None:
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(value)
+        moment: datetime | None = datetime.fromisoformat(value)
     except ValueError:
         moment = _rfc2822(value) or _day(value[:10])
-        if moment is None:
-            return None
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:

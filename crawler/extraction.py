@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -42,7 +43,7 @@ class Extracted:
 # local papers put casualty and arrest lists in them. `fast` skips trafilatura's second
 # opinion (readability/justext): on the article-extraction benchmark it scores as well
 # (F1 0.962 against 0.960) in two thirds of the time (benchmarks/extraction_quality.py).
-EXTRACT_OPTIONS = {
+EXTRACT_OPTIONS: dict[str, Any] = {
     "fast": True,
     "include_comments": False,
     "include_tables": True,
@@ -82,8 +83,8 @@ def content_hash(text: str) -> str:
 
 def _looks_binary(data: bytes | str) -> bool:
     head = data[:2048]
-    nul = b"\x00" if isinstance(head, bytes) else "\x00"
-    return head.count(nul) > 8
+    nuls = head.count(b"\x00") if isinstance(head, bytes) else head.count("\x00")
+    return nuls > 8
 
 
 def _decode(html: bytes, encoding: str | None) -> bytes | str:
@@ -216,6 +217,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> Extracted | N
     if tree is None:
         return None
     doc = trafilatura.bare_extraction(tree, url=url, **EXTRACT_OPTIONS)
+    assert not isinstance(doc, dict)  # a Document: as_dict is off
     text = unicodedata.normalize("NFC", (doc.text or "") if doc is not None else "").strip()
     if len(_WORD.findall(text, endpos=1000)) < MIN_WORDS:
         return None

@@ -105,7 +105,8 @@ def _aware(parsed: Any) -> datetime | None:
     if not isinstance(parsed, struct_time | tuple) or len(parsed) < 6:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = parsed[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -17,7 +17,9 @@ HEAD_BYTES = 4 * 4096
 
 
 class HeadMetaRefresh(MetaRefreshMiddleware):
-    def process_response(self, request: Request, response: Response) -> Any:
+    # Scrapy >= 2.13 calls this without the spider; its typed signature still lists the
+    # deprecated argument, and taking it here would bring the deprecation warning back.
+    def process_response(self, request: Request, response: Response) -> Any:  # type: ignore[override]
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
         head = response.replace(body=response.body[:HEAD_BYTES])

@@ -155,10 +155,10 @@ class StorePipeline:
                 # for the export and for later live reports; enqueue sends nothing for it.
                 queued = alerts.enqueue(conn, article_id, item, self.config)
         if duplicate:
-            count(self.crawler, "duplicate")
+            count(self.crawler, FetchStatus.DUPLICATE)
             raise DuplicateArticle(f"{item.url}: same canonical URL as article {original}")
         count(self.crawler, "new")
-        if item.verdict is not None and getattr(item.verdict, "ois", False):
+        if item.verdict is not None and item.verdict.ois:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("oiswatch/flagged")
             logger.info("flagged %s: %s (%d alerts queued)", item.url, item.title, queued)

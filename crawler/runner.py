@@ -25,7 +25,7 @@ class CrawlStats:
     feeds_fetched: int
     feeds_not_modified: int
     feeds_failed: int
-    articles_new: int
+    new_articles: int
     articles_duplicate: int
     articles_skipped: int
     articles_failed: int
@@ -41,7 +41,7 @@ class CrawlStats:
             feeds_fetched=n("oiswatch/feeds/fetched"),
             feeds_not_modified=n("oiswatch/feeds/not_modified"),
             feeds_failed=n("oiswatch/feeds/failed"),
-            articles_new=n(OUTCOME_PREFIX + "new"),
+            new_articles=n(OUTCOME_PREFIX + "new"),
             articles_duplicate=n(OUTCOME_PREFIX + "duplicate"),
             articles_skipped=n(OUTCOME_PREFIX + "skipped"),
             articles_failed=n(OUTCOME_PREFIX + "failed"),

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
 from classifier.names import family_names
 from incidents import facts as incident_facts
 from incidents.facts import agency_key
 from incidents.matching import DATE_WINDOW_DAYS, Candidate, Features
 from incidents.similarity import decode, encode, proper_names, signature, street_names
-from records import ArticleRef, IncidentRef
+from records import ArticleRef, IncidentRef, Relation
+from store.engine import inserted_id
 from store.schema import articles, incident_articles, incident_keys, incidents
 
 __all__ = ["agency_key", "attach", "candidates", "features_of", "open_incident", "snapshot"]
@@ -214,7 +215,7 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     key = place_key(article.city)
     if article.event_date:
         window = timedelta(days=DATE_WINDOW_DAYS)
-        same_day = incidents.c.event_date.between(
+        same_day: ColumnElement[bool] = incidents.c.event_date.between(
             article.event_date - window, article.event_date + window
         )
         if key and not key.endswith(" county"):
@@ -337,8 +338,8 @@ def open_incident(
             facts=_stored_facts(merged, feats, {}),
         )
     )
-    incident_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    _member(conn, incident_id, article_id, "first", None, feats, now)
+    incident_id = inserted_id(result)
+    _member(conn, incident_id, article_id, Relation.FIRST, None, feats, now)
     _add_keys(conn, incident_id, feats)
     return incident_id
 
@@ -389,7 +390,7 @@ def attach(
         select(articles.c.published).where(articles.c.id == row.first_article_id)
     ).scalar()
     earlier = bool(
-        relation != "copy"
+        relation != Relation.COPY
         and report.published
         and first_published
         and report.published < first_published
@@ -399,14 +400,14 @@ def attach(
         conn.execute(
             update(incident_articles)
             .where(incident_articles.c.article_id == row.first_article_id)
-            .values(relation="update")
+            .values(relation=Relation.UPDATE)
         )
-        relation = "first"
+        relation = Relation.FIRST
     _member(conn, incident_id, article_id, relation, similarity, feats, now)
     old = json.loads(row.facts) if row.facts else {}
     old_facts = {f: old.get(f) for f in incident_facts.FIELDS}
     merged = incident_facts.merge(old_facts, report.facts)
-    changed = incident_facts.changes(old_facts, merged) if relation != "copy" else ()
+    changed = incident_facts.changes(old_facts, merged) if relation != Relation.COPY else ()
     # An event date comes only from reports of the shooting itself (not follow-ups), and
     # the earliest report's is the one kept.
     event_date = row.event_date or feats.event_date
@@ -466,7 +467,7 @@ def snapshot(conn: Connection, incident_id: int, exclude_article: int | None = N
                 outlet=r.outlet,
                 published=r.published,
                 id=r.id,
-                relation=r.relation,
+                relation=Relation(r.relation),
             )
             for r in refs
             if r.id != exclude_article

@@ -38,6 +38,7 @@ from datetime import date
 
 from classifier.names import family_names, fold
 from incidents.similarity import estimate_jaccard
+from records import Relation
 
 COPY_SIMILARITY = 0.7
 RELATED_SIMILARITY = 0.25
@@ -234,7 +235,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
             continue
         if top >= COPY_SIMILARITY:
             if best_copy is None or top > best_copy.similarity:
-                best_copy = Match(cand.incident_id, "copy", top, f"same text ({top:.2f})")
+                best_copy = Match(cand.incident_id, Relation.COPY, top, f"same text ({top:.2f})")
             continue
         found = evidence(article, cand.facts, top)
         total = sum(found.values())
@@ -246,7 +247,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
             reason += f" (shared names: {', '.join(shared)})"
         rank = (total, top)
         if best_update is None or rank > best_update[0]:
-            best_update = (rank, Match(cand.incident_id, "update", top, reason, total))
+            best_update = (rank, Match(cand.incident_id, Relation.UPDATE, top, reason, total))
     if best_copy:
         return best_copy
     return best_update[1] if best_update else None

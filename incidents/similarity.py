@@ -196,7 +196,7 @@ def recalls_another(sentence: str) -> bool:
 def reporting_lines(text: str) -> list[str]:
     """The sentences of ``text`` that report this shooting, one per line: no bylines,
     credits or datelines, no sentence recalling another shooting."""
-    out = []
+    out: list[str] = []
     for line in text.splitlines():
         if _FURNITURE_LINE.match(line):
             continue

@@ -38,7 +38,7 @@ def poll_counts(crawl_stats: Any, dispatch_stats: Any) -> PollCounts:
         feeds_fetched=_n(crawl_stats, "feeds_fetched"),
         feeds_not_modified=_n(crawl_stats, "feeds_not_modified"),
         feeds_failed=_n(crawl_stats, "feeds_failed"),
-        new_articles=_n(crawl_stats, "articles_new"),
+        new_articles=_n(crawl_stats, "new_articles"),
         flagged=_n(crawl_stats, "flagged"),
         alerts_sent=_n(dispatch_stats, "sent"),
         alerts_failed=_n(dispatch_stats, "failed") + _n(dispatch_stats, "dead"),

@@ -21,6 +21,7 @@ import signal
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -28,7 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from oiswatch.cycle import Cycle
-from store.lock import HEARTBEAT_SECONDS, LockLost, StoreLock
+from store.lock import HEARTBEAT_SECONDS, LockLost, ServiceLock
 
 log = logging.getLogger("oiswatch.daemon")
 
@@ -48,7 +49,7 @@ class Daemon:
     def __init__(
         self,
         cycle: Cycle,
-        lock: StoreLock,
+        lock: ServiceLock,
         *,
         digest: DigestFn | None = None,
         grace_seconds: float = 20.0,
@@ -127,7 +128,7 @@ class Daemon:
         groups = poll_groups(self.config)
         for minutes, feeds in groups.items():
             scheduler.add_job(
-                self._tracked(f"poll every {minutes:g} min", lambda f=feeds: self._poll(f)),
+                self._tracked(f"poll every {minutes:g} min", partial(self._poll, feeds)),
                 IntervalTrigger(seconds=minutes * 60, jitter=schedule.jitter_seconds or None),
                 id=f"poll-{minutes:g}",
                 next_run_time=now,

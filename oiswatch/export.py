@@ -11,16 +11,16 @@ article that states a fact wins. Its first report is its earliest published one,
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, select
 
 from incidents.db import agency_key
+from records import Relation
 from store import Store
 from store.schema import articles, incident_articles, incidents
 
@@ -89,8 +89,8 @@ def _iso(value: Any) -> Any:
 def incident_record(row: Any, arts: list[ExportArticle]) -> dict[str, Any]:
     """One incident as a flat record (COLUMNS) plus its ``articles`` list. Pure."""
     # Copies (syndication) are coverage, not new reporting: first/latest skip them.
-    reports = [a for a in arts if a.relation != "copy"] or arts
-    first = next((a for a in reports if a.relation == "first"), reports[0])
+    reports = [a for a in arts if a.relation != Relation.COPY] or arts
+    first = next((a for a in reports if a.relation == Relation.FIRST), reports[0])
     latest = reports[-1]
     merged = json.loads(row.facts) if getattr(row, "facts", None) else {}
 
@@ -188,7 +188,7 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """CSV with COLUMNS; unknown facts are empty cells, lists are "; "-joined."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -199,7 +199,7 @@ def write_csv(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
     return n
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """One JSON object per incident: COLUMNS plus its ``articles``."""
     n = 0
     for rec in records:

@@ -75,14 +75,16 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
         print(f"oiswatch: {exc}; not starting", file=sys.stderr)
         store.close()
         return None
-    if store.engine.dialect.name == "sqlite":
+    if not store.backend.shared:
+        # Held alone, the store has no other live sender: a row still in flight is a
+        # killed predecessor's.
         release_interrupted_alerts(store)
     return lock
 
 
 def release_interrupted_alerts(store: Store, now: datetime | None = None) -> None:
     """Alerts a killed predecessor was sending are due again at once, not after their lease."""
-    from alerts.outbox import release_in_flight
+    from store.outbox import release_in_flight
 
     with store.begin() as conn:
         released = release_in_flight(conn, now or utcnow())

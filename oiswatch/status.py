@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from alerts import outbox
 from config import Config
-from store import Store
+from records import FetchStatus, OutboxStatus
+from store import Store, outbox
 from store.polls import PollRun, recent_runs
 from store.schema import articles
 
@@ -89,10 +89,10 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         def n(*conds: Any) -> int:
             return int(conn.execute(select(func.count()).where(and_(*conds))).scalar_one())
 
-        fetched = n(today, articles.c.fetch_status == "ok")
-        flagged = n(today, articles.c.fetch_status == "ok", articles.c.ois.is_(True))
-        failed = n(today, articles.c.fetch_status == "failed")
-        total = n(articles.c.fetch_status == "ok")
+        fetched = n(today, articles.c.fetch_status == FetchStatus.OK)
+        flagged = n(today, articles.c.fetch_status == FetchStatus.OK, articles.c.ois.is_(True))
+        failed = n(today, articles.c.fetch_status == FetchStatus.FAILED)
+        total = n(articles.c.fetch_status == FetchStatus.OK)
         counts = outbox.counts(conn)
     runs = recent_runs(store.engine, 1)
     return Status(
@@ -103,7 +103,7 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
         flagged_today=flagged,
         failed_today=failed,
         articles_total=total,
-        alerts={k: counts.get(k, 0) for k in ("pending", "sent", "dead")},
+        alerts={k.value: counts.get(k, 0) for k in OutboxStatus},
         last_poll=runs[0] if runs else None,
     )
 

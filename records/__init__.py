@@ -9,15 +9,15 @@ another package of the project. ``records.codec`` turns any of them into JSON an
 from records.article import Article, FetchedPage, FetchFailure, Lead
 from records.incident import ArticleRef, IncidentRef
 from records.status import Category, Event, FetchStatus, OutboxStatus, Relation
-from records.verdict import CATEGORIES, Evidence, Location, Verdict
+from records.verdict import Evidence, Facts, Location, Verdict
 
 __all__ = [
-    "CATEGORIES",
     "Article",
     "ArticleRef",
     "Category",
     "Event",
     "Evidence",
+    "Facts",
     "FetchFailure",
     "FetchStatus",
     "FetchedPage",

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from records.codec import Timestamp
+from records.status import Relation
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class ArticleRef:
     outlet: str | None
     published: Timestamp | None
     id: int | None = None
-    relation: str = "first"  # first | update | copy: how it joined its incident
+    relation: Relation = Relation.FIRST  # how it joined its incident
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import PlainSerializer
 
-CATEGORIES = ("ois", "officer_shot", "not_ois")
+from records.status import Category
 
 # Written with three decimals: more would be noise in an alert or a stored verdict.
 Score = Annotated[float, PlainSerializer(lambda score: round(score, 3), when_used="json")]
@@ -33,11 +33,30 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the classifier pulls out of an article it flags (all unknown otherwise)."""
+
+    fatal: bool | None = None
+    anyone_hit: bool | None = None
+    officer_injured: bool | None = None
+    agencies: tuple[str, ...] = ()
+    investigating_agency: str | None = None
+    location: Location | None = None
+    incident_date: date | None = None
+    followup: bool = False
+    # The person shot and the officers who fired, as the report names them
+    # (``classifier.names``).
+    victim_name: str | None = None
+    victim_age: int | None = None
+    officer_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What the classifier decided about one article, why, and the facts it pulled out."""
 
     ois: bool
-    category: str
+    category: Category
     score: Score
     evidence: tuple[Evidence, ...]
     reason: str

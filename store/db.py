@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +23,8 @@ from sqlalchemy import (
 )
 
 from records import Article, FetchFailure, FetchStatus, Lead, codec
-from store.engine import StoreError, make_engine, strip_nul, utcnow
+from store.backends import backend_for
+from store.engine import StoreError, inserted_id, make_engine, strip_nul, utcnow
 from store.feeds import FeedRecords
 from store.migrate import upgrade
 from store.reads import ArticleReads
@@ -49,6 +51,7 @@ _INSERT_SOURCE = article_sources.insert()
 class Store(FeedRecords, ArticleReads):
     def __init__(self, url: str) -> None:
         self.url = url
+        self.backend = backend_for(url)
         self.engine = make_engine(url)
         try:
             upgrade(self.engine)
@@ -142,7 +145,7 @@ class Store(FeedRecords, ArticleReads):
         article: Article,
         now: datetime | None = None,
         *,
-        own_id: int | None | object = ...,
+        own_id: int | None | EllipsisType = ...,
     ) -> int:
         """Insert or complete the article's row inside the caller's transaction.
 
@@ -183,9 +186,9 @@ class Store(FeedRecords, ArticleReads):
             result = conn.execute(
                 _INSERT_ARTICLE, {"url": article.url, "discovered_at": now, "attempts": 1, **values}
             )
-            article_id = int(result.inserted_primary_key[0])
+            article_id = inserted_id(result)
         else:
-            article_id = int(own_id)  # type: ignore[call-overload]
+            article_id = own_id
             conn.execute(_UPDATE_ARTICLE, {"row_id": article_id, **values})
         self.record_source(conn, article_id, article.feed, new=own_id is None)
         return article_id
@@ -201,7 +204,7 @@ class Store(FeedRecords, ArticleReads):
         original_id: int,
         now: datetime | None = None,
         *,
-        own_id: int | None | object = ...,
+        own_id: int | None | EllipsisType = ...,
     ) -> None:
         """Keep a second link to an article we have, so it is never fetched again."""
         now = now or utcnow()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -22,6 +22,13 @@ def utcnow() -> datetime:
 def strip_nul(value: Any) -> Any:
     """Drop NUL characters: PostgreSQL text cannot hold them, and broken pages contain them."""
     return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None, "not the result of a one-row INSERT"
+    return int(key[0])
 
 
 def make_engine(url: str) -> Engine:

@@ -6,8 +6,8 @@ session and frees the lock, so a standby retrying ``pg_try_advisory_lock`` every
 seconds takes over within that many seconds. TCP keepalives on the session bound the
 takeover when the leader's whole machine disappears instead.
 
-The class mirrors ``store.lock.StoreLock`` (``acquire``/``heartbeat``/``release``) so the
-daemon treats both the same; SQLite keeps the row lock, PostgreSQL uses this.
+Like ``store.lock.StoreLock`` it is a ``ServiceLock``, so the daemon treats both the same;
+SQLite keeps the row lock, PostgreSQL uses this (``store.backends`` says which).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from store.lock import LockLost
+from store.lock import LockLost, ServiceLock
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +63,7 @@ class LeadershipLost(LockLost):
     """The lock's session broke: another process may be leader now, so stop scheduling."""
 
 
-def is_postgresql(url: str) -> bool:
-    return url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
-
-
-class AdvisoryLeaderLock:
+class AdvisoryLeaderLock(ServiceLock):
     """``acquire`` once (or until it succeeds), ``heartbeat`` often, ``release`` at the end."""
 
     def __init__(
@@ -207,10 +203,3 @@ class AdvisoryLeaderLock:
     def close(self) -> None:
         self.release()
         self._engine.dispose()
-
-    def __enter__(self) -> AdvisoryLeaderLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()

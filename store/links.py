@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, or_, select
 
+from records import FetchStatus
 from store.schema import articles
 
 # Links per query: each is bound up to three times, and old SQLite builds allow 999 parameters.
@@ -36,7 +37,7 @@ def maybe_stored(conn: Connection, urls: Sequence[str]) -> set[str]:
         for url, canonical, status in conn.execute(query):
             if url in wanted:
                 found.add(url)
-            if status == "ok" and canonical in wanted:
+            if status == FetchStatus.OK and canonical in wanted:
                 found.add(canonical)
     return found
 
@@ -67,7 +68,7 @@ def needing_fetch(
     for chunk in chunks(ids):
         query = select(*columns).where(articles.c.entry_id.in_(chunk))
         rows.extend(tuple(row) for row in conn.execute(query))
-    by_key: dict[tuple[str, str], set[tuple[str, str, int]]] = {}
+    by_key: dict[tuple[str, str | None], set[tuple[str, str, int]]] = {}
     for url, canonical, entry_id, status, attempts in rows:
         row = (url, status, attempts)  # the url makes rows found twice count once
         for key in (("link", url), ("link", canonical), ("id", entry_id)):
@@ -79,6 +80,9 @@ def needing_fetch(
         if entry_id:
             matched = matched | by_key.get(("id", entry_id), set())
         answers.append(
-            all(status == "failed" and attempts < max_attempts for _, status, attempts in matched)
+            all(
+                status == FetchStatus.FAILED and attempts < max_attempts
+                for _, status, attempts in matched
+            )
         )
     return answers

@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Self
 
 from sqlalchemy import Column, Engine, Integer, String, Table, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -77,8 +79,35 @@ def _pid_gone(pid: int) -> bool:
     return False
 
 
-class StoreLock:
-    """The lock on one store. ``acquire`` once, ``heartbeat`` often, ``release`` at the end."""
+class ServiceLock(ABC):
+    """What the daemon holds while it schedules: the store lock (SQLite) or the leader lock
+    (PostgreSQL, ``store.leader``). ``acquire`` once, ``heartbeat`` often, ``release`` at
+    the end."""
+
+    pid: int
+    held: bool
+
+    @abstractmethod
+    def acquire(self, now: datetime | None = None) -> None:
+        """Take the lock, or raise naming who has it."""
+
+    @abstractmethod
+    def heartbeat(self, now: datetime | None = None) -> None:
+        """Show we are alive; raise LockLost if the lock is no longer ours."""
+
+    @abstractmethod
+    def release(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class StoreLock(ServiceLock):
+    """The lock on one store: one daemon or poll at a time."""
 
     def __init__(
         self,
@@ -182,10 +211,3 @@ class StoreLock:
                 delete(locks).where(locks.c.name == self.name, locks.c.token == self.token)
             )
         self.held = False
-
-    def __enter__(self) -> StoreLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()

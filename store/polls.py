@@ -6,11 +6,14 @@ killed mid-way (its work is picked up by the next one).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Engine, Integer, String, Table, Text, func, select, update
 
+from store.engine import inserted_id
 from store.schema import UTCDateTime, feeds, metadata
 
 poll_runs = Table(
@@ -59,7 +62,7 @@ def ensure_table(engine: Engine) -> None:
 def start_run(engine: Engine, trigger: str, now: datetime) -> int:
     with engine.begin() as conn:
         result = conn.execute(poll_runs.insert().values(trigger=trigger, started_at=now))
-        return int(result.inserted_primary_key[0])
+        return inserted_id(result)
 
 
 def finish_run(
@@ -73,7 +76,7 @@ def finish_run(
         )
 
 
-def _run(row: dict) -> PollRun:
+def _run(row: Mapping[str, Any]) -> PollRun:
     counts = None
     if row["finished_at"] is not None:
         counts = PollCounts(**{f.name: row[f.name] or 0 for f in fields(PollCounts)})

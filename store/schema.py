@@ -25,6 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from records import FetchStatus
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
@@ -80,7 +82,7 @@ articles = Table(
     # ok | duplicate | skipped | failed (pending only as the default): skipped is final
     # (not HTML, no article text, robots.txt), failed is retried, duplicate is a second
     # link to a stored article.
-    Column("fetch_status", String(16), nullable=False, default="pending"),
+    Column("fetch_status", String(16), nullable=False, default=FetchStatus.PENDING.value),
     Column("fetch_error", Text),
     Column("http_status", Integer),
     Column("attempts", Integer, nullable=False, default=0),

@@ -21,7 +21,7 @@ from aiosmtpd.smtp import AuthResult
 
 import alerts
 from config.model import Config, parse_config
-from records import Article, Evidence, Location, Verdict
+from records import Article, Category, Evidence, Location, Verdict
 from store import Store
 
 T0 = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
@@ -71,7 +71,7 @@ def verdict(
     followup: bool = False,
     fatal: bool | None = True,
     ois: bool = True,
-    category: str = "ois",
+    category: str = "ois",  # a Category value
     in_region: bool | None = True,
     agencies: tuple[str, ...] = ("Kansas City Police",),
 ) -> Verdict:
@@ -79,7 +79,7 @@ def verdict(
     spans = ((start, start + 4),) if start >= 0 else ()
     return Verdict(
         ois=ois,
-        category=category,
+        category=Category(category),
         score=0.95,
         evidence=(Evidence(sentence, spans, "officer fired (active voice)"),),
         reason="An officer fired.",

@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
-# PostgreSQL/Redis servers and the per-backend store_url fixture.
-from cluster_fixtures import (  # noqa: F401
-    pg_url,
-    postgres_server,
-    redis_server,
-    redis_url,
-    store_url,
-)
+# Fixtures shared by the suite, registered as plugins so a test names them as arguments and
+# imports nothing: PostgreSQL/Redis servers and the per-backend store_url (cluster_fixtures),
+# the alert receivers and a store (alert_fixtures), the service tests' site and webhook
+# receiver (servicekit).
+pytest_plugins = ("cluster_fixtures", "alert_fixtures", "servicekit")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -1,7 +1,5 @@
 """`oiswatch alerts` as a user runs it, and a dispatcher killed mid-delivery."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
-
 from __future__ import annotations
 
 import json
@@ -12,13 +10,13 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from alert_fixtures import STORY_A, T0, article, free_port, http, smtp, store_article
+from alert_fixtures import STORY_A, T0, article, free_port, store_article
 from conftest import REPO
 
-from alerts import dispatch_due, outbox
+from alerts import dispatch_due
 from alerts.dispatch import lease_seconds
 from config import load_config
-from store import Store
+from store import Store, outbox
 
 LATER = T0 + timedelta(hours=1)
 

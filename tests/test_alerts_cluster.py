@@ -8,11 +8,10 @@ from collections import Counter
 import pytest
 from alert_fixtures import T0, HttpReceiver, make_config
 
-from alerts import outbox
 from alerts.destinations import destinations
 from alerts.dispatch import dispatch_due, make_test_alert
 from records import codec
-from store import Store
+from store import Store, outbox
 from store.schema import alerts as alerts_table
 
 ALERTS = 40

@@ -1,7 +1,5 @@
 """Alerts reach a real SMTP server and a real webhook receiver on 127.0.0.1, exactly once."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
-
 from __future__ import annotations
 
 import json
@@ -18,18 +16,16 @@ from alert_fixtures import (
     SmtpReceiver,
     article,
     free_port,
-    http,
     make_config,
-    smtp,
-    store,
     store_article,
 )
 from sqlalchemy import select
 
-from alerts import dispatch_due, outbox, resend, send_digest
+from alerts import dispatch_due, resend, send_digest
 from alerts.channels.email import EmailChannel
 from alerts.dispatch import make_test_alert
 from alerts.render.payloads import verify
+from store import outbox
 from store.schema import outbox as outbox_table
 
 LATER = T0 + timedelta(hours=1)

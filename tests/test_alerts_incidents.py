@@ -1,7 +1,5 @@
 """Reports of one shooting form one incident; copies stay silent; two shootings stay apart."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,7 +13,6 @@ from alert_fixtures import (
     TUESDAY,
     article,
     make_config,
-    store,
     store_article,
 )
 from sqlalchemy import select

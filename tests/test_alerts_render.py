@@ -14,7 +14,7 @@ from alerts.render.common import highlight
 from alerts.render.mail import build_message, render_html, render_text, subject
 from alerts.render.payloads import encode, event_json, signature, slack_json, verify
 from config.model import parse_config
-from records import ArticleRef, IncidentRef
+from records import ArticleRef, Event, IncidentRef
 
 CENTRAL = timezone(timedelta(hours=-6))
 
@@ -22,7 +22,7 @@ CENTRAL = timezone(timedelta(hours=-6))
 def alert(url: str = "https://kcdaily.test/a", event: str = "incident.new", **kw) -> Alert:
     return Alert(
         id=7,
-        event=event,
+        event=Event(event),
         created_at=T0,
         article=ArticleRef(url, kw.pop("title", "Police kill man"), "KC Daily", kw.pop("pub", T0)),
         incident=IncidentRef(3, "abc123", T0),

@@ -5,7 +5,6 @@ The tests make their own certificate authority and point OpenSSL's default trust
 server whose certificate is not trusted is refused.
 """
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
 from __future__ import annotations
 
 import ssl
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from alert_fixtures import STORY_A, T0, SmtpReceiver, article, free_port, store, store_article
+from alert_fixtures import STORY_A, T0, SmtpReceiver, article, free_port, store_article
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec

@@ -47,7 +47,11 @@ def test_defaults_apply_to_an_empty_file(tmp_path: Path) -> None:
         ("[crawl]\ntimeout = 3\n", "crawl.timeout", "Extra inputs"),
         ('[[feeds]]\nname = "a"\nurl = "not a url"\n', "feeds[0].url", "URL"),
         ('[[feeds]]\nurl = "https://example.org/feed"\n', "feeds[0].name", "required"),
-        ('[alerts.email]\nhost = "h"\nsender = "s"\nrecipients = []\n', "alerts.email", ""),
+        (
+            '[alerts.email]\nhost = "h"\nsender = "s"\nrecipients = []\n',
+            "alerts.email.recipients",
+            "at least 1 item",
+        ),
         ("[storage]\nurl = 5\n", "storage.url", "string"),
         (
             f'[[feeds]]\nname = "{"x" * 201}"\nurl = "https://example.org/f"\n',

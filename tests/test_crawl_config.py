@@ -77,8 +77,8 @@ async def main():
     config = load_config({str(config)!r})
     first = await crawl_feeds(config)
     second = await crawl_feeds(config)
-    print("FIRST", first.feeds_fetched, first.articles_new)
-    print("SECOND", second.feeds_not_modified, second.articles_new)
+    print("FIRST", first.feeds_fetched, first.new_articles)
+    print("SECOND", second.feeds_not_modified, second.new_articles)
 
 if __name__ == "__main__":
     from twisted.internet import asyncioreactor

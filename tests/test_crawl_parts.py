@@ -15,7 +15,7 @@ from crawler.pipelines import StorePipeline
 from crawler.responses import PageKind, page_kind
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.backfill import parse_arguments
-from records import Article, Verdict
+from records import Article, Category, Verdict
 from store import Store
 
 RSS = b"""<?xml version="1.0"?>
@@ -121,7 +121,7 @@ def test_backfill_arguments(tmp_path) -> None:
 
 
 def test_export_values_are_json_ready() -> None:
-    verdict = Verdict(ois=True, category="ois", score=0.87654, evidence=(), reason="why")
+    verdict = Verdict(ois=True, category=Category.OIS, score=0.87654, evidence=(), reason="why")
     assert plain(datetime(2025, 2, 27, 9, 15, tzinfo=UTC)) == "2025-02-27T09:15:00+00:00"
     exported = plain(verdict)
     assert (exported["ois"], exported["category"], exported["score"]) == (True, "ois", 0.877)

@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO
 from sqlalchemy import create_engine, text
 
-from store.leader import AdvisoryLeaderLock, LeadershipLost, NotLeader, is_postgresql, lock_key
+from store.backends import backend_for
+from store.leader import AdvisoryLeaderLock, LeadershipLost, NotLeader, lock_key
 
 
 def test_lock_key_is_stable_and_distinct() -> None:
@@ -23,9 +24,9 @@ def test_lock_key_is_stable_and_distinct() -> None:
 
 
 def test_backend_detection() -> None:
-    assert is_postgresql("postgresql+psycopg://u@h/db")
-    assert is_postgresql("postgresql://u@h/db")
-    assert not is_postgresql("sqlite:///data/oiswatch.db")
+    assert backend_for("postgresql+psycopg://u@h/db").shared
+    assert backend_for("postgresql://u@h/db").shared
+    assert not backend_for("sqlite:///data/oiswatch.db").shared
 
 
 def test_only_one_leader_and_standby_names_it(pg_url: str) -> None:

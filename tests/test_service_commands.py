@@ -1,6 +1,5 @@
 """`oiswatch poll`, `status`, `export` and `demo` as a user runs them: real processes."""
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import csv
@@ -10,13 +9,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from servicekit import (
-    hook,
-    oiswatch,
-    publish_shooting,
-    site,
-    write_service_config,
-)
+from servicekit import oiswatch, publish_shooting, write_service_config
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Polls repeat every 3 seconds (poll_minutes = 0.05, no jitter). The tests wait on
 user would see — rows in the store, webhooks received — with bounded polling loops.
 """
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from servicekit and used as arguments
 from __future__ import annotations
 
 import os
@@ -14,11 +13,9 @@ from pathlib import Path
 
 from servicekit import (
     Daemon,
-    hook,
     oiswatch,
     publish_shooting,
     serve_shooting,
-    site,
     wait_until,
     write_service_config,
 )

@@ -32,7 +32,7 @@ def test_feeds_are_grouped_by_their_own_interval_and_disabled_feeds_are_left_out
 
 def test_the_poll_line_counts_dead_alerts_as_failed() -> None:
     crawl = SimpleNamespace(
-        feeds_fetched=3, feeds_not_modified=1, feeds_failed=2, articles_new=5, flagged=1
+        feeds_fetched=3, feeds_not_modified=1, feeds_failed=2, new_articles=5, flagged=1
     )
     counts = poll_counts(crawl, SimpleNamespace(sent=1, failed=1, dead=1))
     assert summary(counts, 2.0) == (

@@ -41,7 +41,7 @@ class EmailChannel(Channel):
             missing = "password_env" if s.username_env else "username_env"
             return self.failed(alert, f"[alerts.email] {missing} is not set")
         if s.username_env and not (user and password):
-            missing = s.username_env if not user else s.password_env
+            missing = s.username_env if not user else (s.password_env or "password_env")
             return self.failed(alert, f"environment variable {missing} is not set")
         message = build_message(alert, s.sender, self.recipients)
         try:

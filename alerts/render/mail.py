@@ -12,14 +12,14 @@ from html import escape
 
 from alerts.records import Alert
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
-from records import IncidentRef
+from records import Event, IncidentRef
 
 _PREFIX = {
-    "incident.new": "[OIS]",
-    "incident.update": "[OIS update]",
-    "incident.earlier": "[OIS earlier report]",
-    "test": "[OIS TEST]",
-    "digest": "[OIS digest]",
+    Event.INCIDENT_NEW: "[OIS]",
+    Event.INCIDENT_UPDATE: "[OIS update]",
+    Event.INCIDENT_EARLIER: "[OIS earlier report]",
+    Event.TEST: "[OIS TEST]",
+    Event.DIGEST: "[OIS digest]",
 }
 
 
@@ -31,7 +31,7 @@ EARLIER_NOTE = (
 
 def subject(alert: Alert) -> str:
     prefix = _PREFIX.get(alert.event, "[OIS]")
-    if alert.event == "digest":
+    if alert.event == Event.DIGEST:
         n = len(alert.incidents)
         day = alert.created_at.date().isoformat()
         return f"{prefix} {day}: {n} incident{'s' * (n != 1)} in the last day"
@@ -48,7 +48,7 @@ def message_id(alert: Alert, domain: str) -> str:
     inc = alert.incident
     if inc is None:
         return f"<oiswatch.{alert.event}.{alert.id}.{alert.delivery_id}@{domain}>"
-    if alert.event == "incident.new":
+    if alert.event == Event.INCIDENT_NEW:
         return thread_root(inc, domain)
     return f"<oiswatch.{inc.uid}.{alert.id}@{domain}>"
 
@@ -66,7 +66,7 @@ def _text_articles(incident: IncidentRef) -> list[str]:
 
 
 def render_text(alert: Alert) -> str:
-    if alert.event == "digest":
+    if alert.event == Event.DIGEST:
         return render_digest_text(alert)
     lines = []
     if alert.is_test:
@@ -116,7 +116,7 @@ def _html_articles(incident: IncidentRef) -> str:
 
 
 def render_html(alert: Alert) -> str:
-    if alert.event == "digest":
+    if alert.event == Event.DIGEST:
         return render_digest_html(alert)
     parts = ["<!DOCTYPE html><html><body>"]
     if alert.is_test:
@@ -186,7 +186,7 @@ def build_message(alert: Alert, sender: str, recipients: tuple[str, ...]) -> Ema
     msg["To"] = ", ".join(one_line(r) for r in recipients)
     msg["Date"] = formatdate(alert.created_at.timestamp(), usegmt=True)
     msg["Message-ID"] = message_id(alert, domain)
-    if alert.incident and alert.event in ("incident.update", "incident.earlier"):
+    if alert.incident and alert.event in (Event.INCIDENT_UPDATE, Event.INCIDENT_EARLIER):
         root = thread_root(alert.incident, domain)
         msg["In-Reply-To"] = root
         msg["References"] = root

@@ -9,6 +9,7 @@ from typing import Any
 
 from alerts.records import Alert
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
+from records import Event
 from records.codec import to_json
 
 
@@ -80,10 +81,10 @@ def _slack_escape(text: str) -> str:
 
 def slack_json(alert: Alert) -> dict[str, Any]:
     label = {
-        "incident.new": "OIS",
-        "incident.update": "OIS update",
-        "incident.earlier": "OIS earlier report",
-        "test": "OIS TEST",
+        Event.INCIDENT_NEW: "OIS",
+        Event.INCIDENT_UPDATE: "OIS update",
+        Event.INCIDENT_EARLIER: "OIS earlier report",
+        Event.TEST: "OIS TEST",
     }.get(alert.event, "OIS")
     title = _slack_escape(headline(alert))
     art = alert.article

@@ -27,9 +27,9 @@ LEAD = "lead"
 OUTCOME_PREFIX = "oiswatch/articles/"
 
 
-def count(crawler: Crawler, outcome: str) -> None:
+def count(crawler: Crawler, outcome: str, prefix: str = OUTCOME_PREFIX) -> None:
     if crawler.stats is not None:
-        crawler.stats.inc_value(OUTCOME_PREFIX + outcome)
+        crawler.stats.inc_value(prefix + outcome)
 
 
 class ArticleSpider(scrapy.Spider):
@@ -84,7 +84,7 @@ class ArticleSpider(scrapy.Spider):
         filtered: a redirect loop must run into REDIRECT_MAX_TIMES and be recorded.
         """
         if lead.url in self.requested:
-            self.crawler.stats.inc_value("oiswatch/links_repeated")  # type: ignore[union-attr]
+            count(self.crawler, "links_repeated", prefix="oiswatch/")
             return None
         self.requested.add(lead.url)
         return scrapy.Request(
@@ -97,7 +97,8 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Any:
         lead: Lead = response.meta[LEAD]
-        kind = page_kind(response.headers.get("Content-Type", b"").decode("latin-1"), response.body)
+        content_type = response.headers.get("Content-Type") or b""
+        kind = page_kind(content_type.decode("latin-1"), response.body)
         if not kind.html:
             logger.info("skipped %s: not an HTML page (%s)", lead.url, kind.content_type)
             failure = FetchFailure(

@@ -127,7 +127,7 @@ class FeedsSpider(ArticleSpider):
             self.validators[feed.name] = (str(feed.url), etag, last_modified)
         stats.inc_value("oiswatch/feeds/fetched")
         stats.inc_value("oiswatch/feeds/entries", len(parsed.entries))
-        linked = [entry for entry in parsed.entries if entry.link is not None]
+        linked = [(entry, entry.link) for entry in parsed.entries if entry.link is not None]
         for entry in parsed.entries:
             if entry.link is None:
                 logger.info(
@@ -138,16 +138,15 @@ class FeedsSpider(ArticleSpider):
                 stats.inc_value("oiswatch/feeds/entries_without_link")
         # One query for the whole feed rather than one per entry.
         wanted = self.store.needing_fetch(
-            [(entry.link, entry.entry_id) for entry in linked],  # type: ignore[misc]
+            [(link, entry.entry_id) for entry, link in linked],
             self.max_fetch_attempts,
         )
-        for entry, fetch in zip(linked, wanted, strict=True):
-            assert entry.link is not None
+        for (entry, link), fetch in zip(linked, wanted, strict=True):
             if not fetch:
                 stats.inc_value("oiswatch/feeds/entries_known")
                 continue
             lead = Lead(
-                entry.link,
+                link,
                 outlet=feed.outlet_name,
                 feed=feed.name,
                 entry_id=entry.entry_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from oiswatch.cli import load
-from records import codec
+from records import OutboxStatus, codec
 
 HELP = "test alert destinations; list, resend and dispatch queued alerts"
 
@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     sub.add_parser("test", help="send a clearly marked test alert to every destination")
     lister = sub.add_parser("list", help="show pending, sent and dead alerts")
-    lister.add_argument("--status", choices=("pending", "sent", "dead"))
+    lister.add_argument("--status", choices=[s.value for s in OutboxStatus])
     lister.add_argument("--limit", type=int, default=200)
     lister.add_argument("--json", action="store_true", help="one JSON object per line")
     resend = sub.add_parser("resend", help="send one outbox row again, now")
@@ -35,7 +35,7 @@ def _test(config) -> int:
 
 
 def _list(store, args: argparse.Namespace) -> int:
-    from alerts import outbox
+    from store import outbox
 
     with store.engine.connect() as conn:
         rows = outbox.entries(conn, args.status, args.limit)
@@ -50,10 +50,10 @@ def _list(store, args: argparse.Namespace) -> int:
         f"{'id':>6}  {'status':8} {'tries':>5}  {'event':16} {'alert':14} destination / last error"
     )
     for r in rows:
-        when = r.sent_at if r.status == "sent" else r.next_attempt_at
+        when = r.sent_at if r.status == OutboxStatus.SENT else r.next_attempt_at
         line = f"{r.id:>6}  {r.status:8} {r.attempts:>5}  {r.event:16} {r.key:14} {r.destination}"
         print(f"{line}  {when:%Y-%m-%d %H:%M}")
-        if r.last_error and r.status != "sent":
+        if r.last_error and r.status != OutboxStatus.SENT:
             print(f"{'':8}last error: {r.last_error[:160]}")
     return 0
 

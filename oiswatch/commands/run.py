@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from oiswatch.service import (
     EXIT_LOCKED,
@@ -12,8 +13,14 @@ from oiswatch.service import (
     start_service,
     take_lock,
 )
-from store.leader import is_postgresql
 from store.lock import HEARTBEAT_SECONDS
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from config import Config
+    from oiswatch.daemon import Daemon
+    from store import Store
 
 HELP = "run the service: poll feeds on a schedule, classify, store and deliver alerts"
 
@@ -33,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from oiswatch import reactor
 
     config, store = start_service(args)
-    if is_postgresql(config.storage.url):
-        # Scaled out: many `oiswatch run` compete; the advisory-lock holder schedules.
+    if store.backend.shared:
+        # Scaled out: many `oiswatch run` compete; the scheduler lock's holder schedules.
         return run_as_candidate(config, store, args)
     lock = take_lock(store, "oiswatch run")
     if lock is None:
@@ -57,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_now_if_stuck(code)
 
 
-def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def run_as_candidate(config: Config, store: Store, args: argparse.Namespace) -> int:
     """Stand by until this process holds the PostgreSQL leader lock, then schedule.
 
     A leader whose lock session breaks (a network cut, a restarted or failed-over
@@ -74,7 +81,8 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     from store.leader import AdvisoryLeaderLock
 
     log = logging.getLogger("oiswatch.leader")
-    lock = AdvisoryLeaderLock(config.storage.url, "run")
+    lock = store.backend.scheduler_lock(store.engine, config.storage.url, "run")
+    assert isinstance(lock, AdvisoryLeaderLock)  # a shared store elects its scheduler
     retry = config.cluster.standby_retry_seconds
 
     async def main() -> int:
@@ -119,7 +127,7 @@ def run_as_candidate(config, store, args: argparse.Namespace) -> int:  # type: i
     return exit_now_if_stuck(code)
 
 
-async def serve(daemon, stop) -> int:  # type: ignore[no-untyped-def]
+async def serve(daemon: Daemon, stop: asyncio.Event) -> int:
     """Run the daemon; a signal that came before it installed its own handlers stops it."""
     import asyncio
 

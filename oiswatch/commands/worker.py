@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
-from config import ConfigError
+from config import Config, ConfigError
 from oiswatch.cli import load
-from store.leader import is_postgresql
+from store.backends import backend_for
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 HELP = "run one crawl worker: fetch, extract, classify and store links queued in Redis"
 
@@ -36,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-def]
+def worker_settings(config: Config, overrides: list[str]) -> Settings:
     """The settings a poll's crawl gets (crawler.runner), with the shared Redis frontier.
 
     The [crawl] and [logging] values are in from the start, as for `oiswatch poll`: the
@@ -52,6 +56,7 @@ def worker_settings(config, overrides: list[str]):  # type: ignore[no-untyped-de
         if not sep or not name:
             raise ConfigError(f"-s {item!r}: expected NAME=VALUE")
         given[name] = value
+    assert config.cluster.redis_url, "run() refuses a configuration without one"
     settings = crawl_settings_for(config)
     settings.update(cluster_settings(config.cluster.redis_url), priority="cmdline")
     settings.set("OISWATCH_CLUSTER_WORKER", True, priority="cmdline")
@@ -70,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             f"{config.source or '<config>'}: cluster.redis_url: not set; "
             "`oiswatch worker` takes its links from that Redis server"
         )
-    if not is_postgresql(config.storage.url):
+    if not backend_for(config.storage.url).shared:
         logging.getLogger("oiswatch").warning(
             "storage is not PostgreSQL: workers on other machines cannot share it"
         )

@@ -60,7 +60,7 @@ class Mailbox:
         out = []
         for path in sorted(self.folder.glob("*.eml")):
             msg = message_from_bytes(path.read_bytes(), policy=policy.default)
-            out.append((path, msg))  # type: ignore[arg-type]
+            out.append((path, msg))
         return out
 
     def close(self) -> None:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Row, Select, func, select, update
 
+from records import OutboxStatus
 from records.codec import Timestamp
 from store.schema import alerts, outbox
 
-STATUSES = ("pending", "sent", "dead")
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 
@@ -30,7 +31,7 @@ class OutboxEntry:
     alert_id: int
     destination: str
     delivery_id: str
-    status: str
+    status: OutboxStatus
     attempts: int
     created_at: Timestamp
     queued_at: Timestamp
@@ -42,6 +43,14 @@ class OutboxEntry:
     key: str = ""  # the alert's key, e.g. "article:12"
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A row leased to one dispatcher, and the stored JSON of its alert."""
+
+    entry: OutboxEntry
+    payload: str
+
+
 def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None) -> float:
     """Delay before retry number ``attempts``: doubling from ``base``, capped, jittered.
 
@@ -49,7 +58,7 @@ def backoff_seconds(attempts: int, base: float, rng: random.Random | None = None
     failing together (one dead receiver) do not all retry in the same second.
     """
     rng = rng or random.Random()
-    full = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    full = min(base * 2.0 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
     return full * (0.5 + rng.random() / 2)
 
 
@@ -62,7 +71,7 @@ def add(conn: Connection, alert_id: int, keys: Iterable[str], now: datetime) -> 
                 alert_id=alert_id,
                 destination=key,
                 delivery_id=f"{alert_id}-{uuid.uuid4().hex[:24]}",
-                status="pending",
+                status=OutboxStatus.PENDING,
                 attempts=0,
                 created_at=now,
                 queued_at=now,
@@ -73,14 +82,14 @@ def add(conn: Connection, alert_id: int, keys: Iterable[str], now: datetime) -> 
     return n
 
 
-def _query():
+def _query() -> Select[Any]:
     return select(outbox, alerts.c.event, alerts.c.key).join(
         alerts, alerts.c.id == outbox.c.alert_id
     )
 
 
-def _entry(row: object) -> OutboxEntry:
-    return OutboxEntry(**row._mapping)  # type: ignore[attr-defined]
+def _entry(row: Row[Any]) -> OutboxEntry:
+    return replace(OutboxEntry(**row._mapping), status=OutboxStatus(row.status))
 
 
 def due(
@@ -88,7 +97,7 @@ def due(
 ) -> list[OutboxEntry]:
     query = (
         _query()
-        .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .where(outbox.c.status == OutboxStatus.PENDING, outbox.c.next_attempt_at <= now)
         .order_by(outbox.c.next_attempt_at, outbox.c.id)
         .limit(limit)
     )
@@ -103,7 +112,9 @@ def get(conn: Connection, entry_id: int) -> OutboxEntry | None:
     return _entry(row) if row else None
 
 
-def entries(conn: Connection, status: str | None = None, limit: int = 200) -> list[OutboxEntry]:
+def entries(
+    conn: Connection, status: OutboxStatus | None = None, limit: int = 200
+) -> list[OutboxEntry]:
     query = _query().order_by(outbox.c.id.desc()).limit(limit)
     if status:
         query = query.where(outbox.c.status == status)
@@ -134,7 +145,7 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
         update(outbox)
         .where(
             outbox.c.id == entry.id,
-            outbox.c.status == "pending",
+            outbox.c.status == OutboxStatus.PENDING,
             outbox.c.next_attempt_at == entry.next_attempt_at,
         )
         .values(**_leased(now, lease))
@@ -153,7 +164,7 @@ def claim_next(
     """
     query = (
         select(outbox.c.id)
-        .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .where(outbox.c.status == OutboxStatus.PENDING, outbox.c.next_attempt_at <= now)
         .order_by(outbox.c.next_attempt_at, outbox.c.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -168,11 +179,15 @@ def claim_next(
     return entry
 
 
+def alert_payload(conn: Connection, alert_id: int) -> str:
+    return str(conn.execute(select(alerts.c.payload).where(alerts.c.id == alert_id)).scalar_one())
+
+
 def record_sent(conn: Connection, entry_id: int, now: datetime) -> None:
     conn.execute(
         update(outbox)
         .where(outbox.c.id == entry_id)
-        .values(status="sent", sent_at=now, last_error=None)
+        .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
     )
 
 
@@ -180,7 +195,7 @@ def record_failure(conn: Connection, entry_id: int, error: str, retry_at: dateti
     """A failed attempt: retried at ``retry_at``, or dead (kept for listing) when None."""
     values: dict[str, object] = {"last_error": error[:2000]}
     if retry_at is None:
-        values["status"] = "dead"
+        values["status"] = OutboxStatus.DEAD
     else:
         values["next_attempt_at"] = retry_at
     conn.execute(update(outbox).where(outbox.c.id == entry_id).values(**values))
@@ -196,7 +211,7 @@ def release_in_flight(conn: Connection, now: datetime) -> int:
     result = conn.execute(
         update(outbox)
         .where(
-            outbox.c.status == "pending",
+            outbox.c.status == OutboxStatus.PENDING,
             outbox.c.last_attempt_at.is_not(None),
             outbox.c.last_error.is_(None),
             outbox.c.next_attempt_at > now,
@@ -211,6 +226,12 @@ def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
     result = conn.execute(
         update(outbox)
         .where(outbox.c.id == entry_id)
-        .values(status="pending", attempts=0, queued_at=now, next_attempt_at=now, sent_at=None)
+        .values(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            queued_at=now,
+            next_attempt_at=now,
+            sent_at=None,
+        )
     )
     return result.rowcount == 1
