@@ -340,3 +340,33 @@ def test_a_follow_up_a_decade_later_joins_the_incident_of_the_same_person(store)
     ids = incident_ids(store)
     assert ids["https://jop.test/2015"] == ids["https://jop.test/2025"]
     assert alert_events(store)[-1] == ("incident.update", "https://jop.test/2025")
+
+
+def test_a_missing_place_or_date_is_not_agreement() -> None:
+    """The city, the day and the police are just enough for two bare briefs; without the
+    day (or the city) they are not: the report opens its own incident."""
+    from incidents.matching import Candidate, Features, match
+
+    known = Features(
+        signature=(),
+        names=frozenset({"prospect"}),
+        city="Kansas City",
+        state="MO",
+        event_date=at("2025-09-04").date(),
+        agencies=frozenset({"kansas city police"}),
+    )
+    unplaced = Features(
+        signature=(),
+        names=frozenset(),
+        city=None,
+        state=None,
+        event_date=None,
+        agencies=frozenset({"kansas city police"}),
+    )
+    assert match(unplaced, [Candidate(1, known, (known,))]) is None
+    dated = Features(**{**unplaced.__dict__, "event_date": known.event_date})
+    assert match(dated, [Candidate(1, known, (known,))]) is None
+    placed = Features(**{**unplaced.__dict__, "city": "Kansas City", "state": "MO"})
+    assert match(placed, [Candidate(1, known, (known,))]) is None
+    both = Features(**{**placed.__dict__, "event_date": known.event_date})
+    assert match(both, [Candidate(1, known, (known,))]) is not None
