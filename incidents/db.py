@@ -14,7 +14,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
@@ -170,9 +170,17 @@ def report_of(article: Any) -> Report:
         officers=frozenset(k for o in officers for k in family_names(o)),
         streets=street_names(text),
         followup=followup,
+        told_date=_told_date(v, article.published) if followup else None,
     )
     facts = incident_facts.of_report(v, city, state, event_date)
     return Report(feats, facts, article.published, followup)
+
+
+def _told_date(verdict: Any, published: datetime | None) -> date | None:
+    """The shooting's day a follow-up names, when it is before the day it was published
+    (a date equal to it is most often the day of the ruling or the release)."""
+    day = verdict.incident_date if verdict else None
+    return day if day and published and day < published.date() else None
 
 
 def features_of(article: Any) -> Features:

@@ -84,6 +84,9 @@ class Features:
     # Names of the streets where it happened ("46th", "hartwell"), from the place as written.
     streets: frozenset[str] = field(default_factory=frozenset)
     followup: bool = False
+    # The shooting's day as a follow-up tells it ("the man shot Tuesday night"): agreement
+    # when it matches, never a veto (a follow-up's first date may be the day of a ruling).
+    told_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,10 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
         found["city"] = WEIGHTS["city"]
     if _same(article.state, incident.state):
         found["state"] = WEIGHTS["state"]
-    if article.event_date and incident.event_date:
+    day = article.event_date or article.told_date
+    if day and incident.event_date and abs((day - incident.event_date).days) <= DATE_WINDOW_DAYS:
         # veto() has ruled out days further apart; a day apart is only a date misread.
-        same = article.event_date == incident.event_date
+        same = day == incident.event_date
         found["day" if same else "next day"] = WEIGHTS["day" if same else "next day"]
     if article.agencies & incident.agencies:
         found["agency"] = WEIGHTS["agency"]
@@ -215,7 +219,9 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     mine, theirs = article.names - people, incident.names - people
     if shared:
         found["name"] = WEIGHTS["name"] * min(len(shared), MAX_SHARED_NAMES)
-    elif mine and theirs:
+    elif mine and theirs and article.event_date and incident.event_date:
+        # Only reports of the shooting itself (both dated) are expected to share names: a
+        # follow-up names the coroner, the family, the court, not the street.
         few = min(len(mine), len(theirs)) < MIN_NAMES
         # Names on both sides and none shared: against, weakly when one side names little.
         key = "few names, none in common" if few else "no name in common"
