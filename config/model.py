@@ -68,6 +68,9 @@ class CrawlConfig(_Section):
     retry_times: int = Field(default=1, ge=0)
     # Worker processes for text extraction; 0 extracts in the crawling process.
     extraction_workers: int = Field(default=2, ge=0)
+    # Links and redirects may reach loopback, private and link-local addresses (beyond the
+    # hosts and ports of the configured URLs): for a crawl of an intranet, never the web.
+    allow_private_addresses: bool = False
 
 
 class ScheduleConfig(_Section):

@@ -33,6 +33,7 @@ def summary_line(stats: dict[str, Any]) -> str:
         f"not modified {n('oiswatch/feeds/not_modified')}, failed {n('oiswatch/feeds/failed')}; "
         f"articles new {n(a + 'new')}, duplicate {n(a + 'duplicate')}, "
         f"skipped {n(a + 'skipped')}, failed {n(a + 'failed')}, flagged {n('oiswatch/flagged')}"
+        + (f"; store writes failed {failed}" if (failed := n("oiswatch/store_failures")) else "")
     )
 
 

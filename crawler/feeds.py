@@ -8,40 +8,79 @@ whatever entries it could read and say what was wrong.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import struct_time
 from typing import Any
+from xml.sax.handler import ContentHandler, feature_external_ges, feature_external_pes
 
 import feedparser
+import feedparser.api
+from defusedxml import DefusedXmlException, EntitiesForbidden
+from defusedxml.expatreader import create_parser
 
 from crawler.urls import clean_url, unwrap_redirector
 
-# An internal-subset entity is kept only when expanding it cannot multiply the document:
-# a short literal or a single character reference. feedparser drops entities that refer
-# to other entities (billion laughs) but keeps long literals, and its fallback parser
-# expands those without limit (a 50 KB entity referenced 50,000 times costs gigabytes).
-MAX_ENTITY_VALUE = 16
-_ENTITY_DECL = re.compile(r"""<!ENTITY(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_SAFE_ENTITY = re.compile(
-    r"""<!ENTITY\s+[A-Za-z_][\w.-]*\s+(?:"(?P<dq>[^"&%<]*|&\#\w+;)"|'(?P<sq>[^'&%<]*|&\#\w+;)')\s*>"""
-)
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
-_SUBSET_END = re.compile(r"\]\s*>")
+# feedparser reads a feed with a strict XML parser and, when that fails, with a loose one.
+# Entity expansion is the danger in both (one 50 KB entity referenced 40,000 times costs
+# gigabytes), and feeds have no need of entities: a feed that declares any is refused.
+# The strict path gets defusedxml's expat, which raises on any entity declaration (and
+# feedparser lets that error through rather than falling back). The loose parser is handed
+# the entities feedparser's own regular expressions find in the document's head, which a
+# declaration hidden in a comment can fool; it gets none.
+feedparser.api.PREFERRED_XML_PARSERS[:] = ["defusedxml.expatreader"]
+_replace_doctype = feedparser.api.replace_doctype
 
-# Byte patterns of "<?" / "<" in the wide encodings an XML document may use (XML 1.0, F.1).
-_WIDE_CODECS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
-    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
-    (b"\x00\x00\x00<", "utf-32-be", 0),
-    (b"<\x00\x00\x00", "utf-32-le", 0),
-    (b"\xfe\xff", "utf-16-be", 2),
-    (b"\xff\xfe", "utf-16-le", 2),
-    (b"\x00<\x00?", "utf-16-be", 0),
-    (b"<\x00?\x00", "utf-16-le", 0),
-)
+
+def _replace_doctype_without_entities(data: bytes) -> tuple[str | None, bytes, dict[str, str]]:
+    version, data, _entities = _replace_doctype(data)
+    return version, data, {}
+
+
+feedparser.api.replace_doctype = _replace_doctype_without_entities
+
+
+class _PrologRead(Exception):
+    """The root element was reached: the document type declaration, if any, is behind us."""
+
+
+class _StopAtRoot(ContentHandler):
+    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 - SAX's naming
+        raise _PrologRead
+
+    def startElementNS(self, name: Any, qname: Any, attrs: Any) -> None:  # noqa: N802
+        raise _PrologRead
+
+
+def _refused(exc: EntitiesForbidden) -> str:
+    return f"refused: the feed declares the XML entity {exc.name!r} (feeds may declare none)"
+
+
+def entity_refusal(body: bytes) -> str | None:
+    """Why the feed is refused, if its document type declares entities; else None.
+
+    A real XML parser (defusedxml's expat) reads the prolog, where declarations can be, and
+    stops at the root element: a decoy ``<!DOCTYPE`` in a comment or a ``]>`` inside an
+    entity value cannot mislead it as they misled a text search. A prolog it cannot read
+    is left to feedparser, whose own parsers are guarded as above.
+    """
+    # An external DTD (RSS 0.91's, say) is common and harmless: never fetched, not refused.
+    parser = create_parser(forbid_external=False)
+    parser.setFeature(feature_external_ges, False)
+    parser.setFeature(feature_external_pes, False)
+    parser.setContentHandler(_StopAtRoot())
+    try:
+        parser.parse(io.BytesIO(body))
+    except _PrologRead:
+        return None
+    except EntitiesForbidden as exc:
+        return _refused(exc)
+    except DefusedXmlException as exc:
+        return f"refused: {type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - malformed XML is feedparser's to report
+        return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -66,39 +105,6 @@ class ParsedFeed:
     def readable(self) -> bool:
         """Whether anything usable came out: a feed dialect was recognised or entries read."""
         return bool(self.version or self.entries)
-
-
-def _defuse_text(text: str) -> str:
-    start = _DOCTYPE.search(text)
-    if start is None:
-        return text  # entities can only be declared in a DOCTYPE
-    end = _SUBSET_END.search(text, start.end())
-    stop = end.end() if end else len(text)
-
-    def keep_safe(match: re.Match[str]) -> str:
-        safe = _SAFE_ENTITY.fullmatch(match.group(0))
-        if safe is None:
-            return ""
-        value = safe.group("dq") if safe.group("dq") is not None else safe.group("sq")
-        return match.group(0) if len(value) <= MAX_ENTITY_VALUE else ""
-
-    head = _ENTITY_DECL.sub(keep_safe, text[start.start() : stop])
-    return text[: start.start()] + head + text[stop:]
-
-
-def defuse_entities(body: bytes) -> bytes:
-    """Remove entity declarations whose expansion could exhaust memory; keep the rest."""
-    for prefix, codec, bom in _WIDE_CODECS:
-        if body.startswith(prefix):
-            text = body[bom:].decode(codec, errors="replace")
-            if "<!ENTITY" not in text:
-                return body
-            return body[:bom] + _defuse_text(text).encode(codec)
-    if b"<!ENTITY" not in body:
-        return body
-    # Latin-1 maps bytes to code points one to one, so any ASCII-compatible encoding
-    # survives the round trip unchanged apart from the declarations removed.
-    return _defuse_text(body.decode("latin-1")).encode("latin-1")
 
 
 def _aware(parsed: Any) -> datetime | None:
@@ -151,10 +157,20 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     # Relative links in the feed resolve against where it was fetched from.
     response_headers.setdefault("content-location", url)
+    refusal = entity_refusal(body)
+    if refusal is not None:
+        return ParsedFeed(None, None, (), True, refusal)
     try:
         # A BytesIO, never the bare bytes: feedparser treats a string as a URL or a path.
-        result = feedparser.parse(
-            io.BytesIO(defuse_entities(body)), response_headers=response_headers
+        result = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    except EntitiesForbidden as exc:
+        # Declared where only feedparser's conversion found it (a prolog expat could not read).
+        return ParsedFeed(
+            None,
+            None,
+            (),
+            True,
+            f"refused: the feed declares the XML entity {exc.name!r} (feeds may declare none)",
         )
     except Exception as exc:  # noqa: BLE001 - a feed must never stop the poll
         return ParsedFeed(None, None, (), True, f"{type(exc).__name__}: {exc}")

@@ -13,14 +13,21 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 import alerts
 from classifier.from_config import rules_path
 from config import Config
 from crawler.addon import crawl_context
 from crawler.dates import in_date_range
-from crawler.exceptions import DuplicateArticle, ExtractionFailed, NotAnArticle, OutsideDateRange
-from crawler.spiders.base import count
+from crawler.exceptions import (
+    DuplicateArticle,
+    ExtractionFailed,
+    NotAnArticle,
+    OutsideDateRange,
+    StoreWriteFailed,
+)
+from crawler.spiders.base import count, store_problem
 from crawler.workers import PageJob, PagePool, PageResult
 from records import Article, FetchedPage, FetchFailure, FetchStatus
 from store import Store
@@ -97,7 +104,6 @@ class ProcessPipeline:
         if not isinstance(item, FetchedPage):
             return item
         assert self.pool is not None
-        store = _store(self.crawler)
         lead = item.lead
         job = PageJob(
             item.body,
@@ -117,7 +123,7 @@ class ProcessPipeline:
                 result.error or "no article text on the page",
                 item.http_status,
             )
-            store.record_failure(lead, failure)
+            self.crawler.spider.record_failure(lead, failure)  # type: ignore[union-attr]
             count(self.crawler, failure.status)
             raise (ExtractionFailed if result.error else NotAnArticle)(
                 f"{item.url}: {failure.error}"
@@ -147,13 +153,21 @@ class StorePipeline:
         if not isinstance(item, Article) or item.article_id is not None:
             return item  # not ours, or read back from the store for export
         store = _store(self.crawler)
-        with store.begin() as conn:
-            article_id, original = store.store_article(conn, item)
-            duplicate = original is not None
-            if not duplicate:
-                # Always: a backfilled article (alert off) still joins or opens its incident,
-                # for the export and for later live reports; enqueue sends nothing for it.
-                queued = alerts.enqueue(conn, article_id, item, self.config)
+        try:
+            with store.begin() as conn:
+                article_id, original = store.store_article(conn, item)
+                duplicate = original is not None
+                if not duplicate:
+                    # Always: a backfilled article (alert off) still joins or opens its
+                    # incident, for the export and for later live reports; enqueue sends
+                    # nothing for it.
+                    queued = alerts.enqueue(conn, article_id, item, self.config)
+        except SQLAlchemyError as exc:
+            # Nothing of the article was written (one transaction); its feed's poll fails,
+            # so the next poll reads the feed in full and fetches the article again.
+            self.crawler.spider.store_failed(item.url, item.feed, exc)  # type: ignore[union-attr]
+            count(self.crawler, FetchStatus.FAILED)
+            raise StoreWriteFailed(f"{item.url}: {store_problem(exc)}") from None
         if duplicate:
             count(self.crawler, FetchStatus.DUPLICATE)
             raise DuplicateArticle(f"{item.url}: same canonical URL as article {original}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -16,9 +18,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterror
 from twisted.python.failure import Failure
 
+from crawler.exceptions import AddressRefused
 from records import FetchFailure, FetchStatus
 
 FAILED, SKIPPED = FetchStatus.FAILED, FetchStatus.SKIPPED
+
+# A server's Retry-After is honoured up to a day: a hostile or mistaken header must not
+# silence an outlet for good.
+MAX_REST = timedelta(days=1)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Magic numbers of what news sites most often link besides pages.
@@ -76,6 +83,8 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFai
         return FetchFailure(FAILED, "connection refused")
     if isinstance(exc, ResponseDataLossError):
         return FetchFailure(FAILED, f"response cut short: {exc}")
+    if isinstance(exc, AddressRefused):
+        return FetchFailure(SKIPPED, str(exc))
     if isinstance(exc, IgnoreRequest):
         message = str(exc) or type(exc).__name__
         if "robots.txt" in message:
@@ -84,3 +93,27 @@ def describe_failure(failure: Failure, timeout: float | None = None) -> FetchFai
             return FetchFailure(FAILED, f"redirect loop: {message}")
         return FetchFailure(FAILED, message)
     return FetchFailure(FAILED, f"{type(exc).__name__}: {exc}")
+
+
+def rest_until(status: int | None, retry_after: str | None, now: datetime) -> datetime | None:
+    """Until when a server that answered 429 or 503 asked not to be asked again, if it did.
+
+    Retry-After is either seconds or an HTTP date (RFC 9110, 10.2.3); the rest is capped at
+    ``MAX_REST``. None: no rest asked for, or a value that cannot be read.
+    """
+    if status not in (429, 503) or not retry_after:
+        return None
+    value = retry_after.strip()
+    if value.isdigit():
+        delay = timedelta(seconds=min(int(value), MAX_REST.total_seconds()))
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        delay = when - now
+    if delay <= timedelta(0):
+        return None
+    return now + min(delay, MAX_REST)

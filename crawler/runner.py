@@ -1,7 +1,7 @@
-"""Running the feeds crawl from Python: once (``oiswatch poll``) or repeatedly (the daemon).
+"""Running a crawl from Python: the settings a service's crawl gets, and what it did.
 
-``crawl_feeds`` runs inside an already-running asyncio reactor, so one process can poll
-again and again; ``run_feeds_once`` installs that reactor itself and runs one crawl.
+The crawls themselves run on the service's reactor (``oiswatch.crawling``, for ``run``,
+``poll`` and ``demo``; ``oiswatch worker`` for the cluster).
 """
 
 from __future__ import annotations
@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
-from scrapy.crawler import AsyncCrawlerProcess, AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 
 from config import Config
 from crawler.addon import CONFIG_OBJECT_SETTING, EMBEDDED_SETTING, ConfigAddon
 from crawler.spiders.base import OUTCOME_PREFIX
-from crawler.spiders.feeds import FeedsSpider
 
 
 @dataclass(frozen=True)
@@ -31,6 +29,7 @@ class CrawlStats:
     articles_failed: int
     flagged: int
     finish_reason: str | None
+    store_failures: int = 0  # writes the store refused (locked, full): their feeds failed
 
     @classmethod
     def from_stats(cls, stats: dict[str, Any]) -> Self:
@@ -47,6 +46,7 @@ class CrawlStats:
             articles_failed=n(OUTCOME_PREFIX + "failed"),
             flagged=n("oiswatch/flagged"),
             finish_reason=stats.get("finish_reason"),
+            store_failures=n("oiswatch/store_failures"),
         )
 
 
@@ -64,29 +64,3 @@ def crawl_settings_for(config: Config, overrides: dict[str, Any] | None = None) 
     ConfigAddon().update_settings(settings)
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
-
-
-def _stats(crawler: Crawler) -> CrawlStats:
-    assert crawler.stats is not None
-    return CrawlStats.from_stats(crawler.stats.get_stats())
-
-
-async def crawl_feeds(
-    config: Config, *, settings_overrides: dict[str, Any] | None = None
-) -> CrawlStats:
-    """One poll of every enabled feed, in the running asyncio reactor."""
-    runner = AsyncCrawlerRunner(crawl_settings_for(config, settings_overrides))
-    crawler = runner.create_crawler(FeedsSpider)
-    await runner.crawl(crawler)
-    return _stats(crawler)
-
-
-def run_feeds_once(
-    config: Config, *, settings_overrides: dict[str, Any] | None = None
-) -> CrawlStats:
-    """Install the asyncio reactor, poll every feed once, and return what happened."""
-    process = AsyncCrawlerProcess(crawl_settings_for(config, settings_overrides))
-    crawler = process.create_crawler(FeedsSpider)
-    process.crawl(crawler)
-    process.start()
-    return _stats(crawler)

@@ -41,6 +41,8 @@ OISWATCH_PROGRESS_INTERVAL = 30
 # Item log lines name the URL, never the whole item (a page body or article text).
 LOG_FORMATTER = "crawler.logformatter.CompactLogFormatter"
 DOWNLOADER_MIDDLEWARES = {
+    # Above RetryMiddleware (550): a refused address is final, not retried.
+    "crawler.guard.AddressGuard": 560,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefresh": 580,  # Scrapy's place for it
 }

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -107,7 +109,28 @@ def process_page(job: PageJob) -> PageResult:
         return PageResult(extracted, None, f"classification failed: {type(exc).__name__}: {exc}")
 
 
+def _exit_when_parent_dies() -> None:
+    """End this worker as soon as the crawl process that started it is gone.
+
+    After a kill -9 of the crawl, its workers would otherwise wait for work forever (each
+    holds the task queue's write end, so it never reads end-of-file), and the forkserver,
+    which keeps running while any worker does, would stay too: ~125 MB of orphans.
+    ``parent_sentinel`` is the read end of a pipe only the crawl process writes to, so it
+    becomes readable exactly when that process ends, however it ends.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
 def _init_worker() -> None:
+    _exit_when_parent_dies()
     # trafilatura logs every page it discards; here that is a None result, not news.
     for name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -115,8 +138,6 @@ def _init_worker() -> None:
 
 def _warm_up(rules_path: str | None) -> int:
     """Import the heavy modules and compile the rules before the first page arrives."""
-    import os
-
     from crawler.extraction import extract_article
 
     rules_for(rules_path)

@@ -1,17 +1,19 @@
 """Crawls of the feeds spider on the running reactor, which the daemon can stop.
 
-This is ``crawler.runner.crawl_feeds`` with a handle kept: Scrapy's AsyncCrawlerRunner runs
-one crawl per call inside the process's one asyncio reactor, and keeping the runner lets a
-shutdown ask a running crawl to close (in-flight requests are dropped; everything already
-stored stays stored).
+Scrapy's AsyncCrawlerRunner runs one crawl per call inside the process's one asyncio
+reactor, and keeping the runner lets a shutdown ask a running crawl to close (in-flight
+requests are dropped; everything already stored stays stored).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Config
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlStats
 
 log = logging.getLogger("oiswatch.crawl")
 
@@ -22,7 +24,7 @@ class FeedCrawls:
     def __init__(self) -> None:
         self._runners: set[Any] = set()
 
-    async def __call__(self, config: Config) -> Any:
+    async def __call__(self, config: Config) -> CrawlStats:
         from scrapy.crawler import AsyncCrawlerRunner
 
         from crawler.runner import CrawlStats, crawl_settings_for

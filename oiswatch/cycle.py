@@ -65,6 +65,7 @@ class Cycle:
     crawl: CrawlFn
     dispatch: DispatchFn
     executor: Executor | None = None
+    store_failed: bool = False  # the last run's crawl could not write to the store
 
     def close(self) -> None:
         """Let the delivery thread go (it may still be blocked on a receiver)."""
@@ -108,7 +109,12 @@ class Cycle:
             log.exception("crawl failed")
             error = f"crawl: {exc}"
         reason = getattr(crawl_stats, "finish_reason", None)
-        if not error and reason != "finished":
+        refused = _n(crawl_stats, "store_failures")
+        self.store_failed = bool(refused)
+        if refused:
+            # Their feeds failed and are read in full next poll; the store needs a look.
+            error = f"{refused} store write(s) failed"
+        elif not error and reason != "finished":
             # Nothing is lost: a crawl cut short keeps no new validators (the feeds spider
             # saves them only once it finishes), so the next poll reads those feeds in full.
             error = f"crawl ended early: {reason}"

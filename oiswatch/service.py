@@ -13,10 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from config import Config
 from oiswatch.cycle import Cycle
 from oiswatch.logs import setup_logging
-from store import Store, utcnow
+from store import Store, StoreError, utcnow
 from store.lock import HEARTBEAT_SECONDS, LockHeld, StoreLock
 from store.polls import ensure_table
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # Exit status when another process holds the store (configuration is 2, storage is 3).
 EXIT_LOCKED = 4
+EXIT_STORE = 3
 
 
 def add_logging_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,14 +74,21 @@ def take_lock(store: Store, purpose: str) -> StoreLock | None:
     lock = StoreLock(store.engine, purpose)
     try:
         lock.acquire()
+        if not store.backend.shared:
+            # Held alone, the store has no other live sender: a row still in flight is a
+            # killed predecessor's.
+            release_interrupted_alerts(store)
     except LockHeld as exc:
         print(f"oiswatch: {exc}; not starting", file=sys.stderr)
         store.close()
         return None
-    if not store.backend.shared:
-        # Held alone, the store has no other live sender: a row still in flight is a
-        # killed predecessor's.
-        release_interrupted_alerts(store)
+    except OperationalError as exc:
+        # Typically "database is locked": a backup, an export or a second tool is writing.
+        where = store.engine.url.render_as_string(hide_password=True)
+        store.close()
+        raise StoreError(
+            f"[storage] url: cannot write to {where!r}: {exc.orig}; not starting"
+        ) from None
     return lock
 
 

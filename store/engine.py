@@ -10,6 +10,8 @@ from sqlalchemy import CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+SQLITE_BUSY_SECONDS = 30.0
+
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used."""
@@ -38,8 +40,21 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"[storage] url: not a database URL: {url!r} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"[storage] url: cannot create the folder {str(folder)!r} for the "
+                    f"store {parsed.database!r}: {exc.strerror or exc}"
+                ) from None
+        # How long a write waits for another program's lock (a backup, an export) before
+        # failing: 30 s, or `?timeout=SECONDS` in the URL.
+        try:
+            timeout = float(parsed.query.get("timeout", SQLITE_BUSY_SECONDS))  # type: ignore[arg-type]
+        except ValueError:
+            raise StoreError(f"[storage] url: ?timeout= must be seconds, in {url!r}") from None
+        engine = create_engine(url, connect_args={"timeout": timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -25,6 +25,7 @@ class FeedState:
     last_error: str | None
     consecutive_failures: int
     entries_seen: int
+    rest_until: datetime | None = None
 
 
 class FeedRecords:
@@ -57,9 +58,11 @@ class FeedRecords:
         last_modified: str | None = None,
         entries: int = 0,
         now: datetime | None = None,
+        rest_until: datetime | None = None,
     ) -> None:
         """Record one poll of a feed. A fetch that read the feed (not a 304) replaces its
-        validators with `etag` / `last_modified`: pass None until its entries are fetched."""
+        validators with `etag` / `last_modified`: pass None until its entries are fetched.
+        `rest_until`: the server asked not to be polled again before then (Retry-After)."""
         now = now or utcnow()
         with self.begin() as conn:
             state = conn.execute(select(feeds).where(feeds.c.name == name)).mappings().first()
@@ -68,6 +71,7 @@ class FeedRecords:
                 "last_polled_at": now,
                 "last_status": status,
                 "last_error": error,
+                "rest_until": rest_until,
             }
             if ok:
                 values.update(last_success_at=now, consecutive_failures=0)

@@ -43,12 +43,19 @@ def maybe_stored(conn: Connection, urls: Sequence[str]) -> set[str]:
 
 
 def needing_fetch(
-    conn: Connection, links: Sequence[tuple[str, str | None]], max_attempts: int
+    conn: Connection,
+    links: Sequence[tuple[str, str | None]],
+    max_attempts: int,
+    feed: str | None,
 ) -> list[bool]:
-    """For each (url, entry_id): whether to fetch it, as ``Store.needs_fetch`` decides.
+    """For each (url, entry_id) listed by `feed`: whether to fetch it, as
+    ``Store.needs_fetch`` decides.
 
-    A link is fetched when no row has it as its URL or canonical URL or shares its entry
-    id, unless all such rows are failures with attempts to spare.
+    A link is fetched when no row has it as its URL or canonical URL, and no row of the
+    same feed shares its entry id, unless all such rows are failures with attempts to
+    spare. Entry ids are only unique within a feed: CMS exports number their items
+    (``<guid isPermaLink="false">12345</guid>``), so another outlet's item 12345 is
+    another story. A story syndicated under one URL is still caught by its URL.
     """
     urls = list(dict.fromkeys(url for url, _ in links))
     ids = list(dict.fromkeys(entry_id for _, entry_id in links if entry_id))
@@ -65,8 +72,9 @@ def needing_fetch(
             or_(articles.c.url.in_(chunk), articles.c.canonical_url.in_(chunk))
         )
         rows.extend(tuple(row) for row in conn.execute(query))
+    same_feed = articles.c.feed.is_(None) if feed is None else articles.c.feed == feed
     for chunk in chunks(ids):
-        query = select(*columns).where(articles.c.entry_id.in_(chunk))
+        query = select(*columns).where(articles.c.entry_id.in_(chunk), same_feed)
         rows.extend(tuple(row) for row in conn.execute(query))
     by_key: dict[tuple[str, str | None], set[tuple[str, str, int]]] = {}
     for url, canonical, entry_id, status, attempts in rows:

@@ -16,16 +16,21 @@ class ArticleReads:
 
     engine: Engine
 
-    def needs_fetch(self, url: str, entry_id: str | None, max_attempts: int) -> bool:
-        """Whether a link should be fetched: never stored, or failed fewer than max times."""
-        return self.needing_fetch([(url, entry_id)], max_attempts)[0]
+    def needs_fetch(
+        self, url: str, entry_id: str | None, max_attempts: int, *, feed: str | None
+    ) -> bool:
+        """Whether a link `feed` lists should be fetched: never stored, or failed fewer
+        than max times. Its entry id is looked up among that feed's articles only."""
+        return self.needing_fetch([(url, entry_id)], max_attempts, feed=feed)[0]
 
-    def needing_fetch(self, links: list[tuple[str, str | None]], max_attempts: int) -> list[bool]:
+    def needing_fetch(
+        self, links: list[tuple[str, str | None]], max_attempts: int, *, feed: str | None
+    ) -> list[bool]:
         """``needs_fetch`` for each (url, entry_id) of a batch, in one or two queries."""
         if not links:
             return []
         with self.engine.connect() as conn:
-            return needing_fetch(conn, links, max_attempts)
+            return needing_fetch(conn, links, max_attempts, feed)
 
     def maybe_stored(self, urls: list[str]) -> set[str]:
         """Those of `urls` for which ``stored_article`` may find something; the others

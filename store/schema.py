@@ -59,6 +59,8 @@ feeds = Table(
     Column("last_error", Text),
     Column("consecutive_failures", Integer, nullable=False, default=0),
     Column("entries_seen", Integer, nullable=False, default=0),
+    # Asked for by the feed's server (429/503 with Retry-After): not polled before this.
+    Column("rest_until", UTCDateTime),
 )
 
 articles = Table(

@@ -7,7 +7,7 @@ police on the same Tuesday, another outlet's report, a syndicated copy and a fol
 from __future__ import annotations
 
 import hashlib
-import socket
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +16,10 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from kit import free_port
 
 import alerts
 from config.model import Config, parse_config
@@ -128,12 +130,6 @@ def store_article(store: Store, config: Config, art: Article, now: datetime = T0
     return article_id
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def make_config(
     *,
     smtp_port: int | None = None,
@@ -223,7 +219,8 @@ class Request:
 
 
 class HttpReceiver:
-    """An HTTP server in a thread; answers each POST with the next scripted status (else 200).
+    """The webhook receiver: an HTTP server in a thread that keeps every POST and answers it
+    with the next scripted status (else 200); ``fail`` makes it answer 503 to all.
 
     A scripted status of 0 never answers, so the sender times out.
     """
@@ -231,6 +228,7 @@ class HttpReceiver:
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.statuses: list[int] = []
+        self.fail = False
         self.on_request: Callable[[Request], None] | None = None
         self.released = threading.Event()
         receiver = self
@@ -243,6 +241,7 @@ class HttpReceiver:
                 if receiver.on_request:
                     receiver.on_request(req)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+                status = 503 if receiver.fail else status
                 if status == 0:  # scripted "no answer": hold the line until the test ends
                     receiver.released.wait(30)
                     return
@@ -266,15 +265,27 @@ class HttpReceiver:
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    @property
+    def bodies(self) -> list[dict]:
+        """The JSON body of each request, in order."""
+        return [json.loads(r.body) for r in list(self.requests)]
+
+    @property
+    def deliveries(self) -> list[str]:
+        """The X-Oiswatch-Delivery header of each request: one per outbox row."""
+        return [r.headers.get("X-Oiswatch-Delivery", "") for r in list(self.requests)]
+
+    def urls(self) -> list[str]:
+        """The article URL of each alert received."""
+        return [b["article"]["url"] for b in self.bodies if b.get("article")]
+
     def stop(self) -> None:
         self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
 
-# -- pytest fixtures (imported by the alerts test modules) -------------------------------
-
-import pytest  # noqa: E402
+# -- pytest fixtures (a plugin: tests/conftest.py registers this module) -------------------
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
-"""Helpers of the crawl tests: a test configuration, and `scrapy crawl` run for real."""
+"""Helpers of the crawl tests: a test configuration for `scrapy crawl` (run by kit.scrapy)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
+from kit import REPO, scrapy
+from kit import write_config as write_sections
+
+__all__ = ["REPO", "scrapy", "write_config"]
 
 # Small limits so hostile pages fail fast; politeness off because the site is ours.
 CRAWL_SECTION = """
@@ -26,37 +26,21 @@ extraction_workers = {workers}
 
 
 def write_config(
-    tmp_path: Path, feeds: list[tuple[str, str, str]], *, workers: int = 2, extra: str = ""
+    tmp_path: Path,
+    feeds: list[tuple[str, str, str]],
+    *,
+    workers: int = 2,
+    extra: str = "",
+    crawl_extra: str = "",
 ) -> Path:
-    """A config file with the given (name, url, outlet) feeds and a store in tmp_path."""
-    lines = [
-        "[storage]",
-        f'url = "sqlite:///{tmp_path / "oiswatch.db"}"',
-        CRAWL_SECTION.format(workers=workers),
+    """A config file with the given (name, url, outlet) feeds and a store in tmp_path;
+    `crawl_extra` is added to its [crawl] section, `extra` after it."""
+    sections = [
+        CRAWL_SECTION.format(workers=workers) + crawl_extra,
         "[classifier]",
         'region = ["Riverton", "Missouri"]',
         extra,
     ]
     for name, url, outlet in feeds:
-        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', f'outlet = "{outlet}"']
-    path = tmp_path / "oiswatch.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def scrapy(
-    *args: str, config: Path | None = None, cwd: Path = REPO, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """`python -m scrapy ARGS` from the repo root, as an operator would run it."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("OISWATCH_CONFIG", None)
-    if config is not None:
-        env["OISWATCH_CONFIG"] = str(config)
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+        sections += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', f'outlet = "{outlet}"']
+    return write_sections(tmp_path, *sections)

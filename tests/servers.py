@@ -19,17 +19,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit import free_port
+
 START_TIMEOUT = 60.0
 
 
 class ServerMissing(RuntimeError):
     """A server binary is not installed."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def postgres_bindir() -> Path:

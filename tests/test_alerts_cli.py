@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
-from alert_fixtures import STORY_A, T0, article, free_port, store_article
-from conftest import REPO
+import kit
+from alert_fixtures import STORY_A, T0, article, store_article
+from kit import free_port
 
 from alerts import dispatch_due
 from alerts.dispatch import lease_seconds
@@ -22,14 +22,9 @@ LATER = T0 + timedelta(hours=1)
 
 
 def write_config(tmp_path: Path, smtp_port: int | None, hook_url: str | None) -> Path:
-    lines = [
-        "[storage]",
-        f'url = "sqlite:///{tmp_path / "t.db"}"',
-        "[alerts]",
-        "retry_base_seconds = 30",
-    ]
+    sections = ["[alerts]", "retry_base_seconds = 30"]
     if smtp_port:
-        lines += [
+        sections += [
             "[alerts.email]",
             'host = "127.0.0.1"',
             f"port = {smtp_port}",
@@ -39,26 +34,17 @@ def write_config(tmp_path: Path, smtp_port: int | None, hook_url: str | None) ->
             "timeout_seconds = 5",
         ]
     if hook_url:
-        lines += [
+        sections += [
             "[[alerts.webhooks]]",
             f'url = "{hook_url}"',
             'secret_env = "OISWATCH_TEST_HOOK_SECRET"',
             "timeout_seconds = 5",
         ]
-    path = tmp_path / "oiswatch.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return kit.write_config(tmp_path, *sections, store=f"sqlite:///{tmp_path / 't.db'}")
 
 
 def oiswatch(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oiswatch", "--config", str(config), "alerts", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=120,
-    )
+    return kit.oiswatch("--config", str(config), "alerts", *args)
 
 
 def test_alerts_test_reaches_every_destination(tmp_path, smtp, http) -> None:
@@ -120,8 +106,8 @@ def test_killed_between_sending_and_recording_sends_one_duplicate_same_id(tmp_pa
     store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
     proc = subprocess.Popen(
         [sys.executable, "-c", DISPATCH_ONCE, str(path), LATER.isoformat()],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=kit.REPO,
+        env=kit.env(),
     )
 
     def kill_sender(_request: object) -> None:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from alert_fixtures import STORY_A, T0, SmtpReceiver, article, free_port, store_article
+from alert_fixtures import STORY_A, T0, SmtpReceiver, article, store_article
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from kit import free_port
 
 from alerts import dispatch_due
 from config import parse_config

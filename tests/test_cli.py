@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
+import kit
 
 
 def oiswatch(*args: str, stdin: str = "", env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "oiswatch", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-        timeout=120,
-    )
+    return kit.oiswatch(*args, stdin=stdin, extra_env=env)
 
 
 def test_help_lists_the_commands() -> None:

@@ -14,11 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cluster import procs
+from kit import Proc, oiswatch_run, oiswatch_worker, stop_all, wait_until
+from kit import write_config as write_sections
 from mocksite import FeedItem, MockSite, build_newsroom
 from mocksite.newsroom import PATHS
 from mocksite.pages import article_page
-from servicekit import WebhookReceiver, shooting_paragraphs
+from servicekit import shooting_paragraphs
 from sqlalchemy import func, select
 
 from store import Store
@@ -33,12 +34,15 @@ FAILING = {"missing", "error", "slow", "huge", "loop"}
 NEW_PATH = "/news/ashford-police-shooting"
 
 
-def write_config(path: Path, pg_url: str, redis_url: str, site: MockSite, hook_url: str) -> Path:
+def write_config(
+    tmp_path: Path, pg_url: str, redis_url: str, site: MockSite, hook_url: str
+) -> Path:
     feeds = "".join(
         f'[[feeds]]\nname = "{key}"\noutlet = "Riverton Ledger"\nurl = "{site.url(PATHS[key])}"\n'
         for key in ("rss", "atom", "briefs", "dead")
     )
-    path.write_text(
+    return write_sections(
+        tmp_path,
         f"""
 [storage]
 url = "{pg_url}"
@@ -68,9 +72,7 @@ dispatch_seconds = 1
 url = "{hook_url}"
 
 {feeds}""",
-        encoding="utf-8",
     )
-    return path
 
 
 def page_hits(site: MockSite) -> Counter[str]:
@@ -91,7 +93,7 @@ def outbox_pending(store: Store) -> int:
         ).scalar_one()
 
 
-def leads(proc: procs.Proc) -> bool:
+def leads(proc: Proc) -> bool:
     return "leading: this process schedules" in proc.log()
 
 
@@ -102,44 +104,39 @@ def site():
     s.stop()
 
 
-@pytest.fixture
-def hook():
-    h = WebhookReceiver()
-    yield h
-    h.stop()
-
-
-def test_leader_standby_and_two_workers(pg_url, redis_url, site, hook, tmp_path) -> None:
-    config = write_config(tmp_path / "oiswatch.toml", pg_url, redis_url, site, hook.url)
+def test_leader_standby_and_two_workers(pg_url, redis_url, site, http, tmp_path) -> None:
+    config = write_config(tmp_path, pg_url, redis_url, site, http.url())
     store = Store(pg_url)  # migrate once, before the processes race to
     once = ("budget", "latin1", "shooting", "bridge", "library", "private", "pdf")
     ok_urls = {site.url(PATHS[k]) for k in ("budget", "latin1", "shooting", "bridge", "library")}
     shooting = site.url(PATHS["shooting"])
-    running: list[procs.Proc] = []
+    running: list[Proc] = []
     try:
-        workers = [procs.worker(config, tmp_path / f"worker{i}.log", f"worker{i}") for i in (1, 2)]
+        workers = [
+            oiswatch_worker(config, tmp_path / f"worker{i}.log", name=f"worker{i}") for i in (1, 2)
+        ]
         running += workers
-        first = procs.run(config, tmp_path / "run1.log", "run1")
+        first = oiswatch_run(config, tmp_path / "run1.log", "--grace-seconds", "5", name="run1")
         running.append(first)
-        procs.wait_for("a leader", lambda: leads(first), running)
-        second = procs.run(config, tmp_path / "run2.log", "run2")
+        wait_until("a leader", lambda: leads(first), watch=running)
+        second = oiswatch_run(config, tmp_path / "run2.log", "--grace-seconds", "5", name="run2")
         running.append(second)
-        procs.wait_for("a standby", lambda: "standing by" in second.log(), running)
+        wait_until("a standby", lambda: "standing by" in second.log(), watch=running)
         assert f"pid {first.pid}" in second.log()  # the standby names the leader
 
         # Everything the feeds link to is fetched, stored, and the shooting alerted.
-        procs.wait_for(
+        wait_until(
             "articles stored",
             lambda: ok_urls <= {u for u, (s, _) in stored(store).items() if s == "ok"},
-            running,
+            watch=running,
         )
-        procs.wait_for("the shooting's alert", lambda: shooting in hook.urls(), running)
+        wait_until("the shooting's alert", lambda: shooting in http.urls(), watch=running)
         # Wait out the retries of the failing pages (max_fetch_attempts = 2).
         failing = {site.url(PATHS[k]) for k in FAILING}
-        procs.wait_for(
+        wait_until(
             "failed pages tried twice",
             lambda: all(stored(store).get(u, ("", 0))[1] >= 2 for u in failing),
-            running,
+            watch=running,
             detail=lambda: (stored(store), page_hits(site)),
         )
         hits = page_hits(site)
@@ -157,22 +154,22 @@ def test_leader_standby_and_two_workers(pg_url, redis_url, site, hook, tmp_path)
         serve_story(site)
         killed_at = time.monotonic()
         first.kill()
-        procs.wait_for("the standby to lead", lambda: leads(second), running[:2] + [second])
+        wait_until("the standby to lead", lambda: leads(second), watch=running[:2] + [second])
         assert time.monotonic() - killed_at < TAKEOVER_BOUND
         new_url = site.url(NEW_PATH)
-        procs.wait_for(
-            "the new story's alert", lambda: new_url in hook.urls(), running[:2] + [second]
+        wait_until(
+            "the new story's alert", lambda: new_url in http.urls(), watch=running[:2] + [second]
         )
-        procs.wait_for("the outbox drained", lambda: outbox_pending(store) == 0, [second])
+        wait_until("the outbox drained", lambda: outbox_pending(store) == 0, watch=[second])
         assert page_hits(site)[NEW_PATH] == 1
         for key in once:
             assert page_hits(site)[PATHS[key]] == 1, key
     finally:
-        codes = procs.stop_all(running)
+        codes = stop_all(running)
         store.close()
     # Every alert exactly once: one webhook per outbox row, none repeated.
-    assert Counter(hook.urls()) == Counter({shooting: 1, new_url: 1})
-    assert len(set(hook.deliveries)) == len(hook.deliveries) == 2
+    assert Counter(http.urls()) == Counter({shooting: 1, new_url: 1})
+    assert len(set(http.deliveries)) == len(http.deliveries) == 2
     assert codes["run2"] == 0 and codes["worker1"] == 0 and codes["worker2"] == 0, codes
     assert all(FETCHED_NOTHING in line for line in leader_summaries(second))
 
@@ -180,7 +177,7 @@ def test_leader_standby_and_two_workers(pg_url, redis_url, site, hook, tmp_path)
 FETCHED_NOTHING = "articles new 0, duplicate 0, skipped 0, failed 0"
 
 
-def leader_summaries(proc: procs.Proc) -> list[str]:
+def leader_summaries(proc: Proc) -> list[str]:
     return [line for line in proc.log().splitlines() if "crawl summary (feeds" in line]
 
 

@@ -2,82 +2,47 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
 
-from conftest import REPO
-
-
-def start_run(config_path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "oiswatch", "run", "--config", str(config_path)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def wait_for_line(proc: subprocess.Popen, needle: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    assert proc.stderr is not None
-    seen = []
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return line
-    raise AssertionError(f"{needle!r} not logged; got:\n{''.join(seen)[-3000:]}")
-
-
-def test_killed_leader_hands_scheduling_to_a_standby(pg_url: str, redis_url: str, tmp_path):
-    cfg = tmp_path / "oiswatch.toml"
-    cfg.write_text(
-        f'[storage]\nurl = "{pg_url}"\n[cluster]\nredis_url = "{redis_url}"\n'
-        "standby_retry_seconds = 0.2\n",
-        encoding="utf-8",
-    )
-    first = start_run(cfg)
-    second = None
-    try:
-        wait_for_line(first, "leading")
-        second = start_run(cfg)
-        line = wait_for_line(second, "standing by")
-        assert f"pid {first.pid}" in line  # the standby names the leader
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-        wait_for_line(second, "leading")
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(60) == 0
-    finally:
-        for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait(10)
-
+from kit import oiswatch_run, stop_all, wait_until, write_config
 
 LEADS = "leading: this process schedules"
 
 
+def test_killed_leader_hands_scheduling_to_a_standby(pg_url: str, redis_url: str, tmp_path):
+    cfg = write_config(
+        tmp_path,
+        f'[storage]\nurl = "{pg_url}"\n[cluster]\nredis_url = "{redis_url}"',
+        "standby_retry_seconds = 0.2",
+    )
+    first = oiswatch_run(cfg, tmp_path / "first.log", name="first")
+    running = [first]
+    try:
+        wait_until("a leader", lambda: LEADS in first.log(), watch=running)
+        second = oiswatch_run(cfg, tmp_path / "second.log", name="second")
+        running.append(second)
+        wait_until("a standby", lambda: "standing by" in second.log(), watch=running)
+        assert f"pid {first.pid}" in second.log()  # the standby names the leader
+        first.kill()
+        wait_until("the standby to lead", lambda: LEADS in second.log(), watch=[second])
+    finally:
+        codes = stop_all(running, timeout=60)
+    assert codes["second"] == 0, second.log()[-3000:]
+
+
 def test_leader_that_loses_its_lock_session_stands_by_again(pg_url, redis_url, tmp_path):
     """A cut lock session (failover, network) demotes the leader; it competes again."""
-    from cluster import procs
     from sqlalchemy import create_engine, text
 
-    cfg = tmp_path / "oiswatch.toml"
-    cfg.write_text(
-        f'[storage]\nurl = "{pg_url}"\n[cluster]\nredis_url = "{redis_url}"\n'
-        "standby_retry_seconds = 0.2\n",
-        encoding="utf-8",
+    cfg = write_config(
+        tmp_path,
+        f'[storage]\nurl = "{pg_url}"\n[cluster]\nredis_url = "{redis_url}"',
+        "standby_retry_seconds = 0.2",
     )
-    leader = procs.run(cfg, tmp_path / "run.log")
+    leader = oiswatch_run(cfg, tmp_path / "run.log", "--grace-seconds", "5")
     admin = create_engine(pg_url)
     try:
-        procs.wait_for("leading", lambda: LEADS in leader.log(), [leader])
+        wait_until("leading", lambda: LEADS in leader.log(), watch=[leader])
         with admin.begin() as conn:
             cut = conn.execute(
                 text(
@@ -87,11 +52,11 @@ def test_leader_that_loses_its_lock_session_stands_by_again(pg_url, redis_url, t
                 {"n": f"oiswatch run pid {leader.pid} on {socket.gethostname()}"[:63]},
             ).scalar_one()
         assert cut == 1
-        procs.wait_for("standing by again", lambda: "standing by again" in leader.log(), [leader])
+        wait_until("standing by again", lambda: "standing by again" in leader.log(), watch=[leader])
         # Nobody else holds the lock, so it leads again, in the same process.
-        procs.wait_for("leading again", lambda: leader.log().count(LEADS) == 2, [leader])
+        wait_until("leading again", lambda: leader.log().count(LEADS) == 2, watch=[leader])
         assert "lost the scheduler lock" in leader.log()
     finally:
-        codes = procs.stop_all([leader])
+        codes = stop_all([leader])
         admin.dispose()
     assert codes == {"run": 0}, leader.log()[-3000:]

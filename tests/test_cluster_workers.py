@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 
 import redis as redis_lib
 from cluster.pages_site import PagesSite, worker_config
-from conftest import REPO
+from kit import oiswatch_worker
 from sqlalchemy import func, select
 
 from crawler.cluster import ArticleLink, frontier_size, push_articles
@@ -18,15 +15,6 @@ from store import Store
 from store.schema import article_sources, articles
 
 PAGES = 24
-
-
-def start_worker(config_path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "oiswatch", "worker", "--config", str(config_path),
-         "--idle-exit", "3"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
 
 
 def test_two_workers_store_every_article_once(pg_url: str, redis_url: str, tmp_path) -> None:
@@ -40,10 +28,12 @@ def test_two_workers_store_every_article_once(pg_url: str, redis_url: str, tmp_p
         # Half the links twice: a story in two feeds, or a leader that polled again.
         push_articles(client, links + links[::2])
 
-        workers = [start_worker(cfg) for _ in range(2)]
+        workers = [
+            oiswatch_worker(cfg, tmp_path / f"w{i}.log", "--idle-exit", "3", name=f"w{i}")
+            for i in range(2)
+        ]
         for w in workers:
-            _out, err = w.communicate(timeout=180)
-            assert w.returncode == 0, err[-3000:]
+            assert w.wait(180) == 0, w.log()[-3000:]
 
         fetched = Counter({p: n for p, n in site.hits.items() if p.startswith("/news/")})
         assert fetched == Counter({path: 1 for path in site.pages})
@@ -101,9 +91,8 @@ def test_worker_crawls_as_the_crawl_section_says(pg_url: str, redis_url: str, tm
             push_articles(
                 client, [ArticleLink(Lead(site.url(p))) for p in ("/closed/story", "/open/story")]
             )
-            worker = start_worker(cfg)
-            _out, err = worker.communicate(timeout=120)
-            assert worker.returncode == 0, err[-3000:]
+            worker = oiswatch_worker(cfg, tmp_path / f"w{obey}.log", "--idle-exit", "3")
+            assert worker.wait(120) == 0, worker.log()[-3000:]
             assert site.hits["/open/story"] == 1
             assert site.hits["/robots.txt"] == int(obey), (obey, dict(site.hits))
             assert site.hits["/closed/story"] == int(not obey), (obey, dict(site.hits))

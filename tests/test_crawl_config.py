@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-from crawlkit import REPO, scrapy, write_config
+from crawlkit import scrapy, write_config
+from kit import python
 from mocksite.newsroom import PATHS
 
 from store import Store
@@ -63,86 +61,36 @@ def test_a_bad_config_stops_the_crawl_with_an_error_naming_the_key(tmp_path):
     assert str(config) in result.stderr
 
 
-def test_run_feeds_once_and_crawl_feeds_repeatedly_in_one_process(newsroom, tmp_path):
-    """The daemon's way: crawl_feeds twice in one running reactor; then run_feeds_once."""
-    config = write_config(tmp_path, [("atom", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
-    script = tmp_path / "poll_twice.py"
-    script.write_text(
-        f"""
-import asyncio
+# The daemon's crawl path, as `oiswatch run` takes it: oiswatch.crawling.FeedCrawls on the
+# process's one reactor (oiswatch.reactor), polled twice; the feed answers 304 the second time.
+POLL_TWICE = """
+import sys
 from config import load_config
-from crawler.runner import crawl_feeds
-
-async def main():
-    config = load_config({str(config)!r})
-    first = await crawl_feeds(config)
-    second = await crawl_feeds(config)
-    print("FIRST", first.feeds_fetched, first.new_articles)
-    print("SECOND", second.feeds_not_modified, second.new_articles)
-
-if __name__ == "__main__":
-    from twisted.internet import asyncioreactor
-    asyncioreactor.install()
-    from twisted.internet import defer, reactor
-    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
-    d.addBoth(lambda _: reactor.stop())
-    reactor.run()
-"""
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert "FIRST 1 2" in result.stdout, result.stderr[-3000:]
-    assert "SECOND 1 0" in result.stdout, result.stderr[-3000:]
-
-    once = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from config import load_config; from crawler.runner import run_feeds_once; "
-            f"s = run_feeds_once(load_config({str(config)!r})); "
-            "print('ONCE', s.feeds_not_modified, s.finish_reason)",
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "ONCE 1 finished" in once.stdout, once.stderr[-3000:]
-
-
-def test_a_daemon_poll_logs_one_summary_line_and_no_settings_at_info(newsroom, tmp_path):
-    """Polled every few minutes, a crawl must not repeat its settings in the service's log."""
-    config = write_config(tmp_path, [("atom", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
-    script = tmp_path / "poll_like_the_daemon.py"
-    script.write_text(
-        f"""
-import asyncio
-from config import load_config
-from crawler.runner import crawl_feeds
+from oiswatch import reactor
+from oiswatch.crawling import FeedCrawls
 from oiswatch.logs import setup_logging
 
 async def main():
-    config = load_config({str(config)!r})
-    await crawl_feeds(config)
-    await crawl_feeds(config)  # the feed answers 304 this time
+    config = load_config(sys.argv[1])
+    crawls = FeedCrawls()
+    first = await crawls(config)
+    second = await crawls(config)
+    print("FIRST", first.feeds_fetched, first.new_articles, first.finish_reason)
+    print("SECOND", second.feeds_not_modified, second.new_articles, second.finish_reason)
+    return 0
 
-if __name__ == "__main__":
-    setup_logging("INFO")
-    from twisted.internet import asyncioreactor
-    asyncioreactor.install()
-    from twisted.internet import defer, reactor
-    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
-    d.addBoth(lambda _: reactor.stop())
-    reactor.run()
+setup_logging("INFO")
+sys.exit(reactor.run(main))
 """
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
-    )
+
+
+def test_the_daemons_crawls_repeat_in_one_process(newsroom, tmp_path):
+    config = write_config(tmp_path, [("atom", newsroom.url(PATHS["atom"]), "Riverton Ledger")])
+    result = python("-c", POLL_TWICE, str(config), timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "FIRST 1 2 finished" in result.stdout, result.stderr[-3000:]
+    assert "SECOND 1 0 finished" in result.stdout, result.stderr[-3000:]
+    # Polled every few minutes, a crawl must not repeat its settings in the service's log.
     lines = result.stderr.splitlines()
     summaries = [line for line in lines if "crawl summary" in line]
     assert len(summaries) == 2, result.stderr[-3000:]

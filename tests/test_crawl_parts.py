@@ -150,5 +150,5 @@ def test_an_article_and_its_alerts_are_stored_together_or_not_at_all(tmp_path, m
     with pytest.raises(RuntimeError):
         pipeline.process_item(article)
     assert store.article_counts() == {}  # nothing half-written: the next poll fetches it again
-    assert store.needs_fetch("https://x.org/a", None, 3)
+    assert store.needs_fetch("https://x.org/a", None, 3, feed=None)
     store.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.feeds import defuse_entities, parse_feed
+from crawler.feeds import parse_feed
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "feeds"
 PER_FILE_SECONDS = 5
@@ -114,23 +114,32 @@ def quadratic_blowup(encoding: str = "utf-8") -> bytes:
     [billion_laughs(), quadratic_blowup(), quadratic_blowup("utf-16")],
     ids=["billion-laughs", "quadratic", "quadratic-utf16"],
 )
-def test_entity_bombs_are_defused_and_entries_still_read(body: bytes) -> None:
+def test_entity_bombs_are_refused_without_expanding_anything(body: bytes) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     parsed = parse_feed(body, url="http://127.0.0.1/feed.xml")
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     assert grown_mib < 100
-    assert [e.title for e in parsed.entries] == ["Kept"]
-    # Unexpanded references may stay as text, but nothing grows beyond the input.
-    assert len(parsed.title or "") <= len(body)
+    assert not parsed.readable and parsed.entries == ()
+    assert parsed.bozo_error is not None and "declares the XML entity" in parsed.bozo_error
 
 
-def test_short_literal_entities_survive_defusing() -> None:
+def test_a_feed_declaring_even_a_short_entity_is_refused() -> None:
     body = (
-        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY co "Acme News">\n'
-        b'<!ENTITY big "' + b"y" * 100 + b'">\n]>\n'
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY co "Acme News">\n]>\n'
         b'<rss version="2.0"><channel><title>&co;</title></channel></rss>'
     )
-    defused = defuse_entities(body)
-    assert b'<!ENTITY co "Acme News">' in defused
-    assert b"yyyy" not in defused
-    assert parse_feed(body, url="http://127.0.0.1/f").title == "Acme News"
+    parsed = parse_feed(body, url="http://127.0.0.1/f")
+    assert not parsed.readable
+    assert "'co'" in (parsed.bozo_error or "")
+
+
+def test_a_doctype_without_entities_is_read() -> None:
+    body = (
+        b'<?xml version="1.0"?>\n'
+        b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"'
+        b' "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>Acme</title>'
+        b"<item><title>Kept</title><link>http://127.0.0.1/a</link></item></channel></rss>"
+    )
+    parsed = parse_feed(body, url="http://127.0.0.1/f")
+    assert parsed.title == "Acme" and [e.title for e in parsed.entries] == ["Kept"]

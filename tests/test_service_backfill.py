@@ -6,29 +6,22 @@ from pathlib import Path
 
 from crawlkit import scrapy, write_config
 from mocksite.newsroom import PATHS
-from servicekit import WebhookReceiver
 
 
-def test_a_backfill_asked_to_alert_delivers_its_alerts(newsroom, tmp_path: Path) -> None:
-    hook = WebhookReceiver()
-    try:
-        extra = f'[[alerts.webhooks]]\nurl = "{hook.url}"\n'
-        config = write_config(tmp_path, [], extra=extra, workers=0)
-        listing = tmp_path / "list.txt"
-        listing.write_text(f"{newsroom.url(PATHS['shooting'])}\n{newsroom.url(PATHS['budget'])}\n")
-        result = scrapy(
-            "crawl", "backfill", "-a", f"urls={listing}", "-a", "alert=yes", config=config
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert hook.urls() == [newsroom.url(PATHS["shooting"])]
-        assert "alerts after the backfill: 1 sent" in result.stderr
+def test_a_backfill_asked_to_alert_delivers_its_alerts(newsroom, http, tmp_path: Path) -> None:
+    extra = f'[[alerts.webhooks]]\nurl = "{http.url()}"\n'
+    config = write_config(tmp_path, [], extra=extra, workers=0)
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{newsroom.url(PATHS['shooting'])}\n{newsroom.url(PATHS['budget'])}\n")
+    result = scrapy("crawl", "backfill", "-a", f"urls={listing}", "-a", "alert=yes", config=config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert http.urls() == [newsroom.url(PATHS["shooting"])]
+    assert "alerts after the backfill: 1 sent" in result.stderr
 
-        # Without alert=yes the same kind of crawl sends nothing.
-        quiet = tmp_path / "quiet"
-        quiet.mkdir()
-        config = write_config(quiet, [], extra=extra, workers=0)
-        result = scrapy("crawl", "backfill", "-a", f"urls={listing}", config=config)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert len(hook.urls()) == 1
-    finally:
-        hook.stop()
+    # Without alert=yes the same kind of crawl sends nothing.
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    config = write_config(quiet, [], extra=extra, workers=0)
+    result = scrapy("crawl", "backfill", "-a", f"urls={listing}", config=config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(http.urls()) == 1

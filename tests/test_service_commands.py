@@ -9,16 +9,17 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from servicekit import oiswatch, publish_shooting, write_service_config
+from kit import oiswatch
+from servicekit import publish_shooting, write_service_config
 
 
 @pytest.fixture
-def polled(tmp_path: Path, site, hook) -> tuple[Path, list[str]]:
+def polled(tmp_path: Path, site, http) -> tuple[Path, list[str]]:
     """A store filled by one real `oiswatch poll`: two shootings and one ordinary story."""
     urls = [
         site.url(publish_shooting(site, key, hours=i)) for i, key in enumerate(["ash", "birch"])
     ]
-    config = write_service_config(tmp_path, site, hook)
+    config = write_service_config(tmp_path, site, http)
     # A second feed that is down: reported, retried next time, and the cycle still ran.
     text = (
         config.read_text() + f'\n[[feeds]]\nname = "down"\nurl = "{site.url("/feeds/gone.rss")}"\n'
@@ -31,7 +32,7 @@ def polled(tmp_path: Path, site, hook) -> tuple[Path, list[str]]:
     assert summary["feeds_fetched"] == 1 and summary["feeds_failed"] == 1
     assert summary["new_articles"] == 3 and summary["flagged"] == 2
     assert summary["alerts_sent"] == 2 and summary["alerts_failed"] == 0
-    assert sorted(hook.urls()) == sorted(urls)
+    assert sorted(http.urls()) == sorted(urls)
     return config, urls
 
 
@@ -136,8 +137,8 @@ def test_a_bad_classifier_rules_file_stops_the_service_at_start(tmp_path: Path, 
     assert str(rules) in result.stderr
 
 
-def test_logging_json_in_the_config_switches_to_json_lines(tmp_path: Path, site, hook) -> None:
-    config = write_service_config(tmp_path, site, hook)
+def test_logging_json_in_the_config_switches_to_json_lines(tmp_path: Path, site, http) -> None:
+    config = write_service_config(tmp_path, site, http)
     config.write_text(config.read_text() + '\n[logging]\njson = true\nlevel = "INFO"\n')
     result = oiswatch("--config", str(config), "poll")
     assert result.returncode == 0, result.stderr

@@ -76,15 +76,15 @@ def test_times_come_back_aware_and_equal_whatever_zone_went_in(store: Store) -> 
 def test_saved_article_is_not_fetched_again_but_failures_are_retried(store: Store) -> None:
     with store.begin() as conn:
         store.save_article(conn, article("https://x.test/a", entry_id="guid-a"))
-    assert not store.needs_fetch("https://x.test/a", None, 3)
-    assert not store.needs_fetch("https://x.test/other-link", "guid-a", 3)
+    assert not store.needs_fetch("https://x.test/a", None, 3, feed="kshb-local")
+    assert not store.needs_fetch("https://x.test/other-link", "guid-a", 3, feed="kshb-local")
 
     for attempt in range(3):
-        assert store.needs_fetch("https://x.test/b", None, 3), attempt
+        assert store.needs_fetch("https://x.test/b", None, 3, feed="kshb-local"), attempt
         store.record_failure(
             Lead("https://x.test/b"), FetchFailure(FetchStatus.FAILED, "HTTP 503"), NOW
         )
-    assert not store.needs_fetch("https://x.test/b", None, 3)
+    assert not store.needs_fetch("https://x.test/b", None, 3, feed="kshb-local")
     assert store.article_counts() == {"ok": 1, "failed": 1}
 
 
@@ -107,7 +107,7 @@ def test_second_link_to_same_article_is_marked_duplicate(store: Store) -> None:
         assert original == first
         store.mark_duplicate(conn, second, original)
     assert store.article_counts() == {"ok": 1, "duplicate": 1}
-    assert not store.needs_fetch("https://x.test/a?from=home", None, 3)
+    assert not store.needs_fetch("https://x.test/a?from=home", None, 3, feed="kshb-local")
 
 
 def test_text_with_nul_bytes_is_stored_without_them(store: Store) -> None:
@@ -130,7 +130,7 @@ def test_failed_transaction_leaves_nothing_half_written(store: Store) -> None:
         store.save_article(conn, article("https://x.test/a"))
         raise RuntimeError("crash mid-store")
     assert store.article_counts() == {}
-    assert store.needs_fetch("https://x.test/a", None, 3)
+    assert store.needs_fetch("https://x.test/a", None, 3, feed="kshb-local")
 
 
 def test_unreachable_database_is_a_store_error_naming_the_url() -> None:
@@ -190,8 +190,8 @@ def test_batch_lookups_answer_like_one_link_at_a_time(store: Store) -> None:
         ("https://x.test/new", "guid-new"),
         ("https://x.test/new", None),  # the same link twice in one batch
     ]
-    batch = store.needing_fetch(links, 3)
-    one_by_one = [store.needs_fetch(url, entry_id, 3) for url, entry_id in links]
+    batch = store.needing_fetch(links, 3, feed="kshb-local")
+    one_by_one = [store.needs_fetch(url, entry_id, 3, feed="kshb-local") for url, entry_id in links]
     assert batch == one_by_one == [False, False, False, True, False, False, True, True]
 
     urls = [url for url, _ in links]

@@ -136,6 +136,10 @@ class BackfillSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.progress_total = len(self.args.urls)
 
+    def operator_urls(self) -> list[str]:
+        given = [*self.args.urls, *([self.args.sitemap] if self.args.sitemap else [])]
+        return [*super().operator_urls(), *given]
+
     @property
     def deliver_alerts(self) -> bool:
         """-a alert=yes: the alerts go out at the end of the crawl (crawler.extensions)."""

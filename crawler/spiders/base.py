@@ -10,6 +10,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from config import Config
@@ -32,13 +33,20 @@ def count(crawler: Crawler, outcome: str, prefix: str = OUTCOME_PREFIX) -> None:
         crawler.stats.inc_value(prefix + outcome)
 
 
+def store_problem(exc: Exception) -> str:
+    """The driver's words for a failed store write ("database is locked"), without the SQL."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+
+
 class ArticleSpider(scrapy.Spider):
     requested: set[str]  # links asked for in this crawl
+    store_failures: dict[str, str]  # feed name -> the first failed store write of its articles
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.requested = set()
+        spider.store_failures = {}
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._close_store, signal=signals.spider_closed)
         return spider
@@ -70,12 +78,31 @@ class ArticleSpider(scrapy.Spider):
         logger.log(self.routine, "crawl settings: %s", describe_settings(self.crawler))
         self.store  # noqa: B018 - open it now: a store that cannot open stops the crawl here
 
+    def operator_urls(self) -> list[str]:
+        """URLs the operator gave: their hosts and ports may be on a private network."""
+        return [str(feed.url) for feed in self.config.feeds]
+
     def _close_store(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
 
     def count(self, outcome: str) -> None:
         count(self.crawler, outcome)
+
+    def store_failed(self, url: str, feed: str | None, exc: Exception) -> None:
+        """A write about `url` failed: say so, and fail its feed's poll (FeedsSpider)."""
+        problem = store_problem(exc)
+        logger.error("store write failed for %s: %s", url, problem)
+        self.crawler.stats.inc_value("oiswatch/store_failures")  # type: ignore[union-attr]
+        if feed and feed not in self.store_failures:
+            self.store_failures[feed] = problem
+
+    def record_failure(self, lead: Lead, failure: FetchFailure) -> None:
+        """Record a fetch that gave no article; a store that refuses is reported, not raised."""
+        try:
+            self.store.record_failure(lead, failure)
+        except SQLAlchemyError as exc:
+            self.store_failed(lead.url, lead.feed, exc)
 
     def article_request(self, lead: Lead) -> scrapy.Request | None:
         """The request for one article, or None if this crawl already asked for the link.
@@ -104,7 +131,7 @@ class ArticleSpider(scrapy.Spider):
             failure = FetchFailure(
                 FetchStatus.SKIPPED, f"not HTML: {kind.content_type}", response.status
             )
-            self.store.record_failure(lead, failure)
+            self.record_failure(lead, failure)
             self.count(failure.status)
             return None
         return FetchedPage(
@@ -120,5 +147,5 @@ class ArticleSpider(scrapy.Spider):
         lead: Lead = request.meta[LEAD]
         outcome = describe_failure(failure, self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
         logger.warning("article %s %s: %s", lead.url, outcome.status, outcome.error)
-        self.store.record_failure(lead, outcome)
+        self.record_failure(lead, outcome)
         self.count(outcome.status)

@@ -7,6 +7,7 @@ import asyncio
 
 from oiswatch.service import (
     EXIT_LOCKED,
+    EXIT_STORE,
     add_logging_arguments,
     build_cycle,
     exit_now_if_stuck,
@@ -33,14 +34,15 @@ def run(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         # Feeds or receivers that failed are reported in the log and retried next time;
-        # the cycle itself ran, which is what the exit status says.
+        # the cycle itself ran, which is what the exit status says, unless our own store
+        # refused writes (locked by another program, disk full): that needs a person.
         beat = asyncio.get_running_loop().create_task(keep_alive(lock))
         try:
             await cycle.run("poll")
         finally:
             beat.cancel()
             cycle.close()
-        return 0
+        return EXIT_STORE if cycle.store_failed else 0
 
     try:
         cycle.recover()

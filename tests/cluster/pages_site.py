@@ -8,6 +8,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from kit import write_config
+
 PAGES_DIR = Path(__file__).resolve().parents[3] / "shared/benchmarks/article-extraction/html"
 
 
@@ -59,7 +61,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 def worker_config(path: Path, store_url: str, redis_url: str) -> Path:
     """A configuration for workers crawling the local site as fast as it serves."""
-    path.write_text(
+    return write_config(
+        path.parent,
         f"""
 [storage]
 url = "{store_url}"
@@ -78,6 +81,5 @@ extraction_workers = 0
 [logging]
 level = "WARNING"
 """,
-        encoding="utf-8",
+        name=path.name,
     )
-    return path

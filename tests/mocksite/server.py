@@ -27,6 +27,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
     hang: bool = False  # never answer (until the site stops): a dead server
+    on_request: Callable[[], None] | None = None  # run before answering: bad luck elsewhere
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,8 @@ def _handler(site: MockSite) -> Callable[..., BaseHTTPRequestHandler]:
                 path += "?" + urlsplit(self.path).query
             headers = {k.lower(): v for k, v in self.headers.items()}
             route = site.respond(path, headers)
+            if route.on_request is not None:
+                route.on_request()
             if route.hang:
                 site._release.wait(60)
                 return
