@@ -4,15 +4,13 @@ Every story here is invented for these tests; the labelled sets are in tests/dat
 by benchmarks/incidents.py, whose logic runs below as a gate.
 """
 
-# ruff: noqa: F401, F811 - pytest fixtures are imported from alert_fixtures and used as arguments
-
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
-from alert_fixtures import make_config, store
+from alert_fixtures import make_config
 from sqlalchemy import select
 
 from alerts import enqueue
