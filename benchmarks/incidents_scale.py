@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
 from alerts import enqueue  # noqa: E402
 from config.model import parse_config  # noqa: E402
 from incidents.similarity import encode, signature  # noqa: E402
-from records import Article, Evidence, Location, Verdict  # noqa: E402
+from records import Article, Category, Evidence, Location, Verdict  # noqa: E402
 from store import Store  # noqa: E402
 from store.schema import articles, incident_articles, incident_keys, incidents  # noqa: E402
 
@@ -163,7 +163,7 @@ def probe(rng: random.Random, i: int, known: list[dict]) -> Article:
         victim, street = f"{rng.choice(FIRST)} New{i}", f"Newstreet{i}"
     verdict = Verdict(
         ois=True,
-        category="ois",
+        category=Category.OIS,
         score=0.9,
         evidence=(Evidence("Police shot a man.", ((7, 11),), "bench"),),
         reason="bench",
