@@ -53,31 +53,36 @@ def enqueue(
         return 0
     if incidents.incident_of(conn, article_id) is not None:
         return 0
-    feats = incidents.features_of(article)
+    report = incidents.report_of(article)
     try:
-        found = match(feats, incidents.candidates(conn, feats, now))
+        found = match(report.features, incidents.candidates(conn, report.features, now))
     except Exception:  # noqa: BLE001 - a grouping bug must not cost the article or its alert
         log.exception("grouping article %s failed; it opens a new incident", article_id)
         found = None
+    changes: tuple[str, ...] = ()
     if found is None:
-        incident_id = incidents.open_incident(conn, article_id, article.title, feats, now)
+        incident_id = incidents.open_incident(conn, article_id, article.title, report, now)
         log.info("article %s opens incident %s", article_id, incidents.uid_of(conn, incident_id))
         event = Event.INCIDENT_NEW
     else:
         incident_id = found.incident_id
-        incidents.attach(
-            conn, incident_id, article_id, found.relation, found.similarity, feats, now
+        joined = incidents.attach(
+            conn, incident_id, article_id, found.relation, found.similarity, report, now
         )
         log.info(
-            "article %s joins incident %s as %s: %s",
+            "article %s joins incident %s as %s%s: %s",
             article_id,
             incidents.uid_of(conn, incident_id),
             found.relation,
+            " (now its first report)" if joined.earlier else "",
             found.reason,
         )
         if found.relation == Relation.COPY:
             return 0
-        event = Event.INCIDENT_UPDATE
+        # Published before the report editors were first alerted to: an earlier report of a
+        # known incident, never a second "new incident".
+        event = Event.INCIDENT_EARLIER if joined.earlier else Event.INCIDENT_UPDATE
+        changes = joined.changes
     if not article.alert:
         return 0
     keys = [d.key for d in destinations(config.alerts)]
@@ -95,10 +100,11 @@ def enqueue(
             outlet=article.outlet,
             published=article.published,
             id=article_id,
-            relation=Relation.FIRST if event == Event.INCIDENT_NEW else Relation.UPDATE,
+            relation=Relation.UPDATE if event == Event.INCIDENT_UPDATE else Relation.FIRST,
         ),
         incident=incidents.snapshot(conn, incident_id, exclude_article=article_id),
         verdict=article.verdict,
+        changes=changes,
     )
     alert_id = insert_alert(conn, f"article:{article_id}", alert)
     return outbox.add(conn, alert_id, keys, now)

@@ -25,6 +25,8 @@ class Alert:
     incidents: tuple[IncidentRef, ...] = ()
     # Not part of the stored payload: each destination's copy gets its own.
     delivery_id: Annotated[str, Field(exclude=True)] = ""
+    # What this report changed in the incident's facts ("fatal: no → yes").
+    changes: tuple[str, ...] = ()
 
     @property
     def is_test(self) -> bool:

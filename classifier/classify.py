@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from classifier import dates, facts, shooter
+from classifier import dates, facts, names, shooter
 from classifier.rules import Rules, load_rules
 from classifier.sentences import split_sentences
 from classifier.shooter import Findings, Hit, scan
@@ -68,6 +68,9 @@ def classify(
         location=found_facts.location,
         incident_date=found_facts.incident_date,
         followup=found_facts.followup,
+        victim_name=found_facts.victim_name,
+        victim_age=found_facts.victim_age,
+        officer_names=found_facts.officer_names,
     )
 
 
@@ -118,6 +121,7 @@ def _facts(
     fatal, anyone_hit = facts.outcome(near + headline, article, rules)
     pub = dates.as_date(published) or dates.published_from_text(text)
     incident = dates.incident_date(near + headline + article[:6], pub)
+    named = names.people(title, text)
     return Facts(
         fatal=fatal,
         anyone_hit=anyone_hit,
@@ -129,6 +133,9 @@ def _facts(
         location=facts.location(near, article, text, rules),
         incident_date=incident,
         followup=facts.followup(title, article, rules, incident, pub),
+        victim_name=named.victim,
+        victim_age=named.victim_age,
+        officer_names=named.officers,
     )
 
 

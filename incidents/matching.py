@@ -1,45 +1,69 @@
-"""When is an article the same shooting as an incident we already have? A pure rule.
+"""When two reports are the same shooting: the sameness rule (pure).
 
-An article joins an open incident in one of two ways:
+An alerting article either joins an incident or opens one:
 
-* **copy** — its body is the same text as one of the incident's articles: the same content
-  hash, or a MinHash estimate of the Jaccard index of their 5-word shingles of at least
-  ``COPY_SIMILARITY`` (0.7). Syndicated copies ("Story continues", another headline, another
-  site) land here. A copy is attached to the incident and raises **no** alert.
-* **update** — a different text about the same shooting: another outlet's report or a later
-  follow-up. It raises an ``incident.update`` alert, threaded under the first one.
+* ``copy`` — the same text as one of the incident's articles (equal content hash, or a MinHash
+  estimate of the shingle Jaccard index of at least ``COPY_SIMILARITY``): a syndicated copy,
+  attached silently;
+* ``update`` — another report of the incident: alerted as an update;
+* nothing — a new incident.
 
-"The same shooting" is decided from the extracted facts, and every clause must hold:
+What costs most is filing a new shooting under another incident: an editor reads
+"[OIS update]" as "nothing new". So the rule first looks for what proves two reports
+*different*, then weighs what shows them the same, and a missing fact is never agreement.
 
-1. *No contradiction*: the states, the cities and the incident dates (± ``DATE_WINDOW_DAYS``)
-   agree wherever both sides know them; and when both sides name at least ``MIN_NAMES``
-   people or streets (proper-noun tokens, see ``similarity.proper_names``), they share one.
-2. *Corroboration*: either strong — at least two shared names, or a text similarity of at
-   least ``RELATED_SIMILARITY`` — or, when both city and date are known and agree, one shared
-   name or one shared agency.
+1. *Vetoes* (any one keeps them apart): different victims (both name the person shot and
+   no family name is shared); different states or cities, unless both name the same person
+   shot (first and family name) and the same officer or street, or the article is a
+   follow-up naming the same person shot (a follow-up is written where the family or the
+   court is, a round-up's other items name other places); shooting dates more than
+   ``DATE_WINDOW_DAYS`` apart, unless both name the same person shot.
+2. *Evidence*, added up (``WEIGHTS``): the person shot named in both (the most), an officer
+   who fired named in both, the street where it happened (or, strongly against, streets
+   with none in common), the same city, the same state, the same day, a shared agency,
+   similar text, shared names of streets and people. Both sides naming at least ``MIN_NAMES``
+   such names with none in common counts against. The article joins the incident with the
+   highest total of at least ``THRESHOLD``.
 
-When several incidents qualify, the best copy wins, else the update with most shared names
-and the most similar text. An article matching nothing opens a new incident.
-
-Mistakes cost little: two shootings merged still alert (as an update, threaded wrongly), one
-shooting split alerts as a second new incident. Only copies are silent, and they need the
-same text. Two shootings in one city on one day, both "Kansas City police", are kept apart by
-their names and streets; two bare briefs naming nothing but city, date and police are merged.
+With the weights below, two bare briefs naming only city, day and police are one incident;
+two shootings in one city on one day are two as soon as either names its street or person;
+a follow-up years later joins by the name of the person shot however little else it shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from classifier.names import family_names, fold
 from incidents.similarity import estimate_jaccard
 from records import Relation
 
 COPY_SIMILARITY = 0.7
 RELATED_SIMILARITY = 0.25
+CLOSE_SIMILARITY = 0.45
 DATE_WINDOW_DAYS = 1
 MIN_NAMES = 3
+THRESHOLD = 5
+WEIGHTS = {
+    "victim": 6,
+    "officer": 4,
+    "city": 2,
+    "state": 1,
+    "day": 2,
+    "next day": 1,
+    "agency": 1,
+    "related text": 3,
+    "close text": 5,
+    "name": 1,  # each shared name of a street or person, up to MAX_SHARED_NAMES
+    "no name in common": -3,
+    "few names, none in common": -1,
+    "other officers": -2,
+    "street": 3,
+    "other street": -6,
+}
+MAX_SHARED_NAMES = 3
 
 
 @dataclass(frozen=True)
@@ -53,11 +77,21 @@ class Features:
     event_date: date | None
     agencies: frozenset[str]
     content_hash: str = ""
+    # Full names of the person shot ("Kendrick Moss"; an incident keeps every form seen).
+    victims: frozenset[str] = field(default_factory=frozenset)
+    # Family names of the officers who fired, folded ("kessler").
+    officers: frozenset[str] = field(default_factory=frozenset)
+    # Names of the streets where it happened ("46th", "hartwell"), from the place as written.
+    streets: frozenset[str] = field(default_factory=frozenset)
+    followup: bool = False
+    # The shooting's day as a follow-up tells it ("the man shot Tuesday night"): agreement
+    # when it matches, never a veto (a follow-up's first date may be the day of a ruling).
+    told_date: date | None = None
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An open incident: its merged facts and each member article's text fingerprint."""
+    """An incident: its merged facts and each member article's text fingerprint."""
 
     incident_id: int
     facts: Features
@@ -70,15 +104,30 @@ class Match:
     relation: str  # copy | update
     similarity: float
     reason: str
+    score: int = 0
 
 
 def _norm(value: str | None) -> str | None:
-    return " ".join(value.casefold().split()) if value else None
+    return " ".join(value.casefold().replace(".", "").split()) if value else None
 
 
 def _conflict(a: str | None, b: str | None) -> bool:
     a, b = _norm(a), _norm(b)
     return bool(a and b and a != b)
+
+
+def _city_conflict(a: str | None, b: str | None) -> bool:
+    """Two different cities; a county (known when no city is) holds cities, so it conflicts
+    only with another county."""
+    a, b = _norm(a), _norm(b)
+    if not (a and b) or a == b:
+        return False
+    return a.endswith(" county") == b.endswith(" county")
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    a, b = _norm(a), _norm(b)
+    return bool(a and b and a == b)
 
 
 def copy_similarity(article: Features, member: Features) -> float:
@@ -87,39 +136,97 @@ def copy_similarity(article: Features, member: Features) -> float:
     return estimate_jaccard(article.signature, member.signature)
 
 
-def contradiction(article: Features, incident: Features) -> str | None:
-    if _conflict(article.state, incident.state):
+def same_victim(a: Iterable[str], b: Iterable[str], *, full: bool = False) -> bool:
+    """Whether two sets of names of the person shot name one person: a family name in common
+    ("Velasco-Ruiz" and "Velasco Ruiz"), and with ``full`` first names that agree too
+    (one the start of the other: "Chris" and "Christopher", "T." and "Terrence")."""
+    for x in a:
+        for y in b:
+            if not family_names(x) & family_names(y):
+                continue
+            if not full:
+                return True
+            fx, fy = fold(x.split()[0]).strip(".'\""), fold(y.split()[0]).strip(".'\"")
+            if fx.startswith(fy) or fy.startswith(fx):
+                return True
+    return False
+
+
+def _name_words(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(w).strip('.,"“”') for n in names for w in n.split())
+
+
+def veto(article: Features, incident: Features) -> str | None:
+    """Why the article cannot be a report of the incident, or None."""
+    if article.victims and incident.victims and not same_victim(article.victims, incident.victims):
+        return "different person shot"
+    same_person = same_victim(article.victims, incident.victims, full=True)
+    # The same person shot (first and family name) and the same officer or street: one
+    # shooting, whatever place a round-up or a court report was datelined in.
+    identified = same_person and bool(
+        article.officers & incident.officers or article.streets & incident.streets
+    )
+    if _conflict(article.state, incident.state) and not identified:
         return "different state"
-    if _conflict(article.city, incident.city):
+    if _city_conflict(article.city, incident.city) and not (
+        identified or (article.followup and same_person)
+    ):
         return "different city"
-    days_apart = (
+    apart = (
         abs((article.event_date - incident.event_date).days)
         if article.event_date and incident.event_date
         else 0
     )
-    if days_apart > DATE_WINDOW_DAYS:
+    if apart > DATE_WINDOW_DAYS and not same_person:
         return "different date"
-    a, b = article.names, incident.names
-    if len(a) >= MIN_NAMES and len(b) >= MIN_NAMES and not a & b:
-        return "no name in common"
     return None
 
 
-def corroboration(article: Features, incident: Features, text_similarity: float) -> str | None:
+def evidence(article: Features, incident: Features, text_similarity: float) -> dict[str, int]:
+    """Each kind of agreement (or telling disagreement) found, with its weight."""
+    found: dict[str, int] = {}
+    if same_victim(article.victims, incident.victims):
+        found["victim"] = WEIGHTS["victim"]
+    if article.officers and incident.officers:
+        key = "officer" if article.officers & incident.officers else "other officers"
+        found[key] = WEIGHTS[key]
+    if article.streets and incident.streets:
+        if article.streets & incident.streets:
+            found["street"] = WEIGHTS["street"]
+        elif not same_victim(article.victims, incident.victims, full=True):
+            # Streets tell two shootings apart, but the person shot outweighs them.
+            found["other street"] = WEIGHTS["other street"]
+    if _same(article.city, incident.city):
+        found["city"] = WEIGHTS["city"]
+    if _same(article.state, incident.state):
+        found["state"] = WEIGHTS["state"]
+    day = article.event_date or article.told_date
+    if day and incident.event_date and abs((day - incident.event_date).days) <= DATE_WINDOW_DAYS:
+        # veto() has ruled out days further apart; a day apart is only a date misread.
+        same = day == incident.event_date
+        found["day" if same else "next day"] = WEIGHTS["day" if same else "next day"]
+    if article.agencies & incident.agencies:
+        found["agency"] = WEIGHTS["agency"]
+    if text_similarity >= CLOSE_SIMILARITY:
+        found["close text"] = WEIGHTS["close text"]
+    elif text_similarity >= RELATED_SIMILARITY:
+        found["related text"] = WEIGHTS["related text"]
     shared = article.names & incident.names
-    if len(shared) >= 2:
-        return f"shared names {sorted(shared)}"
-    if text_similarity >= RELATED_SIMILARITY:
-        return f"similar text ({text_similarity:.2f})"
-    place_and_day = (
-        article.city and incident.city and article.event_date and incident.event_date
-        # contradiction() has already ruled out a different city or date
-    )
-    if place_and_day and shared:
-        return f"same place and day, shared name {sorted(shared)}"
-    if place_and_day and article.agencies & incident.agencies:
-        return "same place, day and agency"
-    return None
+    # The people a report names first cannot be among the names of an incident that has
+    # not named them: they count for nothing against it.
+    people = _name_words(article.victims) | article.officers
+    people |= _name_words(incident.victims) | incident.officers
+    mine, theirs = article.names - people, incident.names - people
+    if shared:
+        found["name"] = WEIGHTS["name"] * min(len(shared), MAX_SHARED_NAMES)
+    elif mine and theirs and article.event_date and incident.event_date:
+        # Only reports of the shooting itself (both dated) are expected to share names: a
+        # follow-up names the coroner, the family, the court, not the street.
+        few = min(len(mine), len(theirs)) < MIN_NAMES
+        # Names on both sides and none shared: against, weakly when one side names little.
+        key = "few names, none in common" if few else "no name in common"
+        found[key] = WEIGHTS[key]
+    return found
 
 
 def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
@@ -129,18 +236,24 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
     for cand in candidates:
         sims = [copy_similarity(article, m) for m in cand.members]
         top = max(sims, default=0.0)
+        why_not = veto(article, cand.facts)
+        if why_not:
+            continue
         if top >= COPY_SIMILARITY:
             if best_copy is None or top > best_copy.similarity:
                 best_copy = Match(cand.incident_id, Relation.COPY, top, f"same text ({top:.2f})")
             continue
-        if contradiction(article, cand.facts):
+        found = evidence(article, cand.facts, top)
+        total = sum(found.values())
+        if total < THRESHOLD:
             continue
-        why = corroboration(article, cand.facts, top)
-        if why is None:
-            continue
-        rank = (len(article.names & cand.facts.names), top)
+        reason = ", ".join(f"{k} {v:+d}" for k, v in found.items()) + f" = {total}"
+        shared = sorted(article.names & cand.facts.names)
+        if shared:
+            reason += f" (shared names: {', '.join(shared)})"
+        rank = (total, top)
         if best_update is None or rank > best_update[0]:
-            best_update = (rank, Match(cand.incident_id, Relation.UPDATE, top, why))
+            best_update = (rank, Match(cand.incident_id, Relation.UPDATE, top, reason, total))
     if best_copy:
         return best_copy
     return best_update[1] if best_update else None
@@ -156,4 +269,7 @@ def merge(facts: Features, article: Features) -> Features:
         event_date=facts.event_date or article.event_date,
         agencies=facts.agencies | article.agencies,
         content_hash=facts.content_hash,
+        victims=facts.victims | article.victims,
+        officers=facts.officers | article.officers,
+        streets=facts.streets | article.streets,
     )

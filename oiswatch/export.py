@@ -1,9 +1,11 @@
 """``oiswatch export``: incidents and their articles, shaped like the public police-shooting
 trackers (one row per incident: when, where, which agencies, outcome, the coverage).
 
-An incident's facts come from its articles' stored verdicts: for each fact, the latest
-article that states it wins, because follow-ups correct early reports ("died at the
-hospital", "the state patrol took over the investigation").
+An incident's facts are the ones merged as its reports joined (``incidents.facts``: a later
+"died at the hospital" makes it fatal, "the state patrol took over the investigation"
+changes the investigating agency); for incidents stored before those were kept, the latest
+article that states a fact wins. Its first report is its earliest published one, as
+``incident.first`` says; copies (syndication) count as coverage, not as first or latest.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ COLUMNS = [
     "city",
     "state",
     "place",
+    "victim_name",
+    "victim_age",
+    "officer_names",
     "agencies",
     "investigating_agency",
     "fatal",
@@ -73,6 +78,10 @@ def _agencies(arts: list[ExportArticle]) -> list[str]:
     return list(seen.values())
 
 
+def _investigator(verdict: dict[str, Any]) -> Any:
+    return verdict.get("investigating_agency")
+
+
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime | date) else value
 
@@ -81,8 +90,14 @@ def incident_record(row: Any, arts: list[ExportArticle]) -> dict[str, Any]:
     """One incident as a flat record (COLUMNS) plus its ``articles`` list. Pure."""
     # Copies (syndication) are coverage, not new reporting: first/latest skip them.
     reports = [a for a in arts if a.relation != Relation.COPY] or arts
-    first, latest = reports[0], reports[-1]
-    agencies = _agencies(arts)
+    first = next((a for a in reports if a.relation == Relation.FIRST), reports[0])
+    latest = reports[-1]
+    merged = json.loads(row.facts) if getattr(row, "facts", None) else {}
+
+    def fact(key: str, get: Any) -> Any:
+        value = merged.get(key)
+        return value if value not in (None, "", []) else _latest(arts, get)
+
     date_value = row.event_date or _latest(arts, lambda v: v.get("incident_date"))
     if date_value is None and first.published:
         date_value = first.published.date()
@@ -91,12 +106,15 @@ def incident_record(row: Any, arts: list[ExportArticle]) -> dict[str, Any]:
         "date": _iso(date_value),
         "city": row.city or _latest(arts, lambda v: (v.get("location") or {}).get("city")),
         "state": row.state or _latest(arts, lambda v: (v.get("location") or {}).get("state")),
-        "place": _latest(arts, lambda v: (v.get("location") or {}).get("as_written")),
-        "agencies": list(agencies or []),
-        "investigating_agency": _latest(arts, lambda v: v.get("investigating_agency")),
-        "fatal": _latest(arts, lambda v: v.get("fatal")),
-        "anyone_hit": _latest(arts, lambda v: v.get("anyone_hit")),
-        "officer_injured": _latest(arts, lambda v: v.get("officer_injured")),
+        "place": fact("place", lambda v: (v.get("location") or {}).get("as_written")),
+        "victim_name": fact("victim_name", lambda v: v.get("victim_name")),
+        "victim_age": fact("victim_age", lambda v: v.get("victim_age")),
+        "officer_names": list(fact("officer_names", lambda v: v.get("officer_names")) or []),
+        "agencies": list(merged.get("agencies") or _agencies(arts)),
+        "investigating_agency": fact("investigating_agency", _investigator),
+        "fatal": fact("fatal", lambda v: v.get("fatal")),
+        "anyone_hit": fact("anyone_hit", lambda v: v.get("anyone_hit")),
+        "officer_injured": fact("officer_injured", lambda v: v.get("officer_injured")),
         "article_count": len(arts),
         "first_article_url": first.url,
         "first_article_outlet": first.outlet,
@@ -135,7 +153,7 @@ def _articles_of(conn: Connection, incident_id: int) -> list[ExportArticle]:
         )
         .join(incident_articles, incident_articles.c.article_id == articles.c.id)
         .where(incident_articles.c.incident_id == incident_id)
-        .order_by(incident_articles.c.attached_at, articles.c.id)
+        .order_by(articles.c.published, articles.c.id)
     ).all()
     return [
         ExportArticle(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from records.codec import Timestamp
 from records.status import Relation
@@ -32,6 +33,8 @@ class IncidentRef:
     state: str | None = None
     event_date: date | None = None
     articles: tuple[ArticleRef, ...] = ()
+    # Merged facts of all its reports (``incidents.facts.FIELDS``).
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def place(self) -> str | None:

@@ -49,5 +49,7 @@ class Event(StrEnum):
 
     INCIDENT_NEW = "incident.new"
     INCIDENT_UPDATE = "incident.update"
+    # A report published before the one that opened the incident: its first report now.
+    INCIDENT_EARLIER = "incident.earlier"
     DIGEST = "digest"
     TEST = "test"

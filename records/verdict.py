@@ -44,6 +44,11 @@ class Facts:
     location: Location | None = None
     incident_date: date | None = None
     followup: bool = False
+    # The person shot and the officers who fired, as the report names them
+    # (``classifier.names``).
+    victim_name: str | None = None
+    victim_age: int | None = None
+    officer_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,8 @@ class Verdict:
     followup: bool = False
     in_region: bool | None = None
     borderline: bool = False
+    # The person shot and the officers who fired, as the report names them
+    # (``classifier.names``).
+    victim_name: str | None = None
+    victim_age: int | None = None
+    officer_names: tuple[str, ...] = ()

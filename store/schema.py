@@ -130,8 +130,24 @@ incidents = Table(
     Column("city", String(200)),
     Column("state", String(8)),
     Column("event_date", Date),
-    Column("agencies", Text, nullable=False, default="[]"),  # JSON list
+    Column("agencies", Text, nullable=False, default="[]"),  # JSON list of agency keys
+    # The city folded (``incidents.db.place_key``): with the date and the names below,
+    # what finds an article's candidate incidents without reading every open one.
+    Column("place_key", String(200)),
+    # Merged facts in the trackers' shape (``incidents.facts``), JSON.
+    Column("facts", Text),
     Index("ix_incidents_updated_at", "updated_at"),
+    Index("ix_incidents_event_date", "event_date"),
+    Index("ix_incidents_place_updated", "place_key", "updated_at"),
+)
+
+# Names an incident is found by whatever its age: "victim:<family name>", "officer:<...>".
+incident_keys = Table(
+    "incident_keys",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id"), primary_key=True),
+    Index("ix_incident_keys_incident", "incident_id"),
 )
 
 # Each article of an incident, how it joined, and what sameness is judged on.

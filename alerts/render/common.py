@@ -80,9 +80,17 @@ def facts(alert: Alert) -> list[tuple[str, str]]:
         ("Investigating agency", v.investigating_agency or "unknown"),
         ("Place", place or "unknown"),
         ("Date", v.incident_date.isoformat() if v.incident_date else "unknown"),
+        ("Person shot", _person(v.victim_name, v.victim_age)),
+        ("Officers named", ", ".join(v.officer_names) or "none"),
         ("Follow-up", yes_no(v.followup)),
         ("Score", f"{v.score:.2f}"),
     ]
+
+
+def _person(name: str | None, age: int | None) -> str:
+    if not name:
+        return "not named"
+    return f"{name}, {age}" if age is not None else name
 
 
 def highlight(

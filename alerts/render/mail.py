@@ -17,9 +17,16 @@ from records import Event, IncidentRef
 _PREFIX = {
     Event.INCIDENT_NEW: "[OIS]",
     Event.INCIDENT_UPDATE: "[OIS update]",
+    Event.INCIDENT_EARLIER: "[OIS earlier report]",
     Event.TEST: "[OIS TEST]",
     Event.DIGEST: "[OIS digest]",
 }
+
+
+EARLIER_NOTE = (
+    "An earlier report of an incident you were already alerted to: it was published before "
+    "the report that opened the incident, and is now its first report. Not a new shooting."
+)
 
 
 def subject(alert: Alert) -> str:
@@ -72,6 +79,10 @@ def render_text(alert: Alert) -> str:
             f"Published: {when(art.published)}",
         ]
         lines.append(f"Link: {art.url}")
+    if alert.event == "incident.earlier":
+        lines += ["", EARLIER_NOTE]
+    if alert.changes:
+        lines += ["", "What changed:"] + [f"  {one_line(c)}" for c in alert.changes]
     v = alert.verdict
     if v and v.evidence:
         lines += ["", "Why:"]
@@ -118,6 +129,11 @@ def render_html(alert: Alert) -> str:
             f"{escape(when(art.published))} · "
             f"{_link(art.url, 'read the article')}</p>"
         )
+    if alert.event == "incident.earlier":
+        parts.append(f"<p><strong>{escape(EARLIER_NOTE)}</strong></p>")
+    if alert.changes:
+        items = "".join(f"<li>{escape(one_line(c))}</li>" for c in alert.changes)
+        parts.append(f"<h3>What changed</h3><ul>{items}</ul>")
     v = alert.verdict
     if v and v.evidence:
         parts.append("<h3>Why</h3>")
@@ -170,7 +186,7 @@ def build_message(alert: Alert, sender: str, recipients: tuple[str, ...]) -> Ema
     msg["To"] = ", ".join(one_line(r) for r in recipients)
     msg["Date"] = formatdate(alert.created_at.timestamp(), usegmt=True)
     msg["Message-ID"] = message_id(alert, domain)
-    if alert.incident and alert.event == Event.INCIDENT_UPDATE:
+    if alert.incident and alert.event in (Event.INCIDENT_UPDATE, Event.INCIDENT_EARLIER):
         root = thread_root(alert.incident, domain)
         msg["In-Reply-To"] = root
         msg["References"] = root

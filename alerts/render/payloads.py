@@ -43,7 +43,9 @@ def event_json(alert: Alert) -> dict[str, Any]:
             "state": inc.state,
             "date": inc.event_date.isoformat() if inc.event_date else None,
             "articles": [to_json(a) for a in inc.articles],
+            "facts": dict(inc.facts),
         }
+        body["changes"] = list(alert.changes)
     if v:
         d = to_json(v)
         body["classification"] = {
@@ -54,6 +56,7 @@ def event_json(alert: Alert) -> dict[str, Any]:
             **{k: d[k] for k in ("fatal", "anyone_hit", "officer_injured", "agencies")},
             **{k: d[k] for k in ("investigating_agency", "location", "incident_date")},
             **{k: d[k] for k in ("followup", "in_region")},
+            **{k: d.get(k) for k in ("victim_name", "victim_age", "officer_names")},
         }
     return body
 
@@ -82,6 +85,7 @@ def slack_json(alert: Alert) -> dict[str, Any]:
     label = {
         Event.INCIDENT_NEW: "OIS",
         Event.INCIDENT_UPDATE: "OIS update",
+        Event.INCIDENT_EARLIER: "OIS earlier report",
         Event.TEST: "OIS TEST",
     }.get(alert.event, "OIS")
     title = _slack_escape(headline(alert))

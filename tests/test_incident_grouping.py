@@ -1,0 +1,370 @@
+"""Grouping reports into incidents through the real classifier and store stage (issue 12).
+
+Every story here is invented for these tests; the labelled sets are in tests/data and scored
+by benchmarks/incidents.py, whose logic runs below as a gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+from alert_fixtures import make_config
+from sqlalchemy import select
+
+from alerts import enqueue
+from alerts.render.mail import render_text, subject
+from benchmarks import incidents as bench
+from classifier import classify
+from classifier.names import people
+from incidents.similarity import proper_names
+from oiswatch.export import COLUMNS, incident_records
+from records import Article, codec
+from store.schema import alerts as alerts_table
+from store.schema import articles, incident_articles, incidents
+
+CONFIG = make_config(hook_url="http://127.0.0.1:9/hook")
+
+
+def report(url: str, title: str, text: str, published: datetime, outlet: str = "Desk") -> Article:
+    """An article as the crawl's worker makes it: classified by the real classifier."""
+    verdict = classify(title, text, published)
+    assert verdict.ois, f"the invented story {url} must be flagged: {verdict.reason}"
+    return Article(
+        url=url,
+        canonical_url=url,
+        title=title,
+        outlet=outlet,
+        published=published,
+        text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        verdict=verdict,
+    )
+
+
+def keep(store, art: Article, now: datetime | None = None) -> int:
+    with store.begin() as conn:
+        article_id = store.save_article(conn, art, now=now or art.published)
+        enqueue(conn, article_id, art, CONFIG, now=now or art.published)
+    return article_id
+
+
+def incident_ids(store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(articles.c.url, incident_articles.c.incident_id).join(
+                incident_articles, incident_articles.c.article_id == articles.c.id
+            )
+        ).all()
+    return {r.url: r.incident_id for r in rows}
+
+
+def alert_events(store) -> list[tuple[str, str]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(alerts_table.c.event, articles.c.url)
+            .join(articles, articles.c.id == alerts_table.c.article_id)
+            .order_by(alerts_table.c.id)
+        ).all()
+    return [(r.event, r.url) for r in rows]
+
+
+def at(day: str, hour: int = 12) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+# -- the benchmark as a gate -------------------------------------------------------------
+
+
+def test_labelled_benchmark_groups_reports_into_their_incidents() -> None:
+    """Both labelled files, in publication and in a shuffled fetch order, and together."""
+    sets = {p.stem: bench.reports(bench.load(p)) for p in bench.FILES}
+    runs = [bench.run(f"{name} publication", items, "publication") for name, items in sets.items()]
+    runs += [bench.run(f"{name} shuffled", items, "shuffled", 0) for name, items in sets.items()]
+    together = [r for items in sets.values() for r in items]
+    runs.append(bench.run("together", together, "publication"))
+    for outcome in runs:
+        assert outcome.precision >= bench.MIN_PRECISION, outcome.line()
+        assert outcome.other_city == 0, outcome.line()
+        assert outcome.first_not_earliest == 0 and outcome.export_first_wrong == 0, outcome.line()
+        floor = SHUFFLED_RECALL if "shuffled" in outcome.name else bench.MIN_RECALL
+        assert outcome.recall >= floor, outcome.line()
+    # The two files are two worlds: no incident holds reports of both.
+    assert not [m for m in runs[-1].merges if "a-" in m and "b-" in m]
+
+
+# A whole archive fetched in random order (a backfill) splits more: a follow-up that names
+# the person shot may open an incident before the reports that place and date it. Measured
+# 0.86-0.94 over seeds (benchmarks/README.md); the goal of 0.90 holds in publication order.
+SHUFFLED_RECALL = 0.85
+
+
+# -- names that mean names -----------------------------------------------------------------
+
+KCK_ONE = (
+    "KANSAS CITY, Kan. — A Kansas City, Kansas, police officer shot a man who drove a stolen "
+    "pickup at him Saturday morning near North 61st Street and Quindaro Boulevard, police "
+    "said.\n\nThe man, identified as Dorian Vance, 33, was taken to a hospital in critical "
+    "condition. Vance had rammed two cruisers, police said."
+)
+KCK_TWO = (
+    "KANSAS CITY, Kan. — Kansas City, Kansas, police shot and killed a man who fired at "
+    "officers during a standoff Saturday night at a house in the 2400 block of Orchard Lane, "
+    "police said.\n\nThe man was identified as Wendell Pruett, 58. Officers returned fire "
+    "after Pruett shot at them from a window, police said."
+)
+
+
+def test_kck_dateline_makes_no_shared_name_and_two_shootings_stay_two(store) -> None:
+    assert "kan" not in proper_names(KCK_ONE) and "kan" not in proper_names(KCK_TWO)
+    keep(
+        store,
+        report("https://kck.test/1", "KCK officer shoots driver", KCK_ONE, at("2025-06-07", 15)),
+    )
+    keep(
+        store,
+        report(
+            "https://kck.test/2", "KCK police kill man in standoff", KCK_TWO, at("2025-06-08", 4)
+        ),
+    )
+    ids = incident_ids(store)
+    assert ids["https://kck.test/1"] != ids["https://kck.test/2"]
+    assert [e for e, _ in alert_events(store)] == ["incident.new", "incident.new"]
+
+
+BYLINE_WICHITA = (
+    "By Staff Reporter\n\nWICHITA, Kan. — A Wichita police officer shot and wounded a man who "
+    "pointed a rifle at officers outside a bar on West Douglas Avenue early Friday, police "
+    "said.\n\nThe man, Corbin Lisle, 41, is expected to survive. (Photo: Staff Photographer)"
+)
+BYLINE_OMAHA = (
+    "By Staff Reporter\n\nOMAHA, Neb. — Omaha police shot and killed a man who fired at "
+    "officers after a chase that ended on Ames Avenue Friday night, police said.\n\nThe man was "
+    "identified as Tobias Renning, 29. Associated Press contributed to this report."
+)
+
+
+def test_bylines_credits_and_wire_names_are_not_names(store) -> None:
+    for text in (BYLINE_WICHITA, BYLINE_OMAHA):
+        names = proper_names(text)
+        assert not names & {"staff", "reporter", "photographer", "associated", "press", "neb"}
+    keep(
+        store,
+        report(
+            "https://w.test/1", "Wichita officer shoots man", BYLINE_WICHITA, at("2025-03-14", 9)
+        ),
+    )
+    keep(
+        store,
+        report("https://o.test/1", "Omaha police kill man", BYLINE_OMAHA, at("2025-03-14", 23)),
+    )
+    ids = incident_ids(store)
+    assert ids["https://w.test/1"] != ids["https://o.test/1"]
+
+
+def test_the_person_shot_and_the_officers_are_facts() -> None:
+    text = (
+        "Police identified the man shot by Officer Renata Quill as Marlon Ashby, 27, of "
+        "Lawrence. Quill fired twice, police said. Sgt. Hollis Grange, a department spokesman, "
+        "said Quill has been placed on leave."
+    )
+    named = people("Officer shoots man", text)
+    assert (named.victim, named.victim_age) == ("Marlon Ashby", 27)
+    assert named.officers == ("Renata Quill",)  # the spokesman is not the shooter
+    verdict = classify("Officer shoots man at traffic stop", text)
+    assert verdict.victim_name == "Marlon Ashby" and verdict.officer_names == ("Renata Quill",)
+    assert codec.to_json(verdict)["officer_names"] == ["Renata Quill"]
+
+
+# -- place, date window and agency must agree -----------------------------------------------
+
+KC_FIRST = (
+    "KANSAS CITY, Mo. — Kansas City police shot and wounded a man who pointed a gun at "
+    "officers near East 35th Street and Wabash Avenue on Thursday night, police said."
+)
+TOPEKA_FIRST = (
+    "TOPEKA, Kan. — A Topeka police officer shot and killed a man who charged at officers with "
+    "a machete on Thursday near SW Gage Boulevard, police said."
+)
+LA_REPORT = (
+    "LOS ANGELES — Los Angeles police officers shot and killed a man who fired at them in a "
+    "parking garage on Thursday night, the department said. No officers were hurt."
+)
+PA_SETTLEMENT = (
+    "HARRISBURG, Pa. — The city council on Thursday approved a $900,000 settlement with the "
+    "family of Everett Mole, who was shot and killed by a Harrisburg police officer in 2021. "
+    "Mole's family said the officer fired without warning."
+)
+
+
+def test_a_shooting_elsewhere_is_never_filed_under_another_citys_incident(store) -> None:
+    day = at("2025-09-04", 6)
+    keep(store, report("https://kc.test/1", "KC police shoot man", KC_FIRST, day))
+    keep(store, report("https://tk.test/1", "Topeka officer kills man", TOPEKA_FIRST, day))
+    later = day + timedelta(hours=5)
+    keep(store, report("https://la.test/1", "LAPD officers kill man in garage", LA_REPORT, later))
+    keep(
+        store,
+        report("https://pa.test/1", "Council settles police shooting suit", PA_SETTLEMENT, later),
+    )
+    ids = incident_ids(store)
+    assert len(set(ids.values())) == 4, ids
+    assert [e for e, _ in alert_events(store)] == ["incident.new"] * 4
+
+
+# -- first means earliest published ----------------------------------------------------------
+
+ORIGINAL = (
+    "SALINA, Kan. — A Salina police officer shot a man who swung a hatchet at officers outside "
+    "a motel on North Ninth Street early Monday, police said. The man was taken to a hospital."
+)
+FOLLOWUP = (
+    "SALINA, Kan. — The man shot by a Salina police officer outside a motel on North Ninth "
+    "Street early Monday has been identified as Garrett Oyelaran, 36. Police said the officer "
+    "fired once after Oyelaran swung a hatchet."
+)
+
+
+def test_an_earlier_report_fetched_later_becomes_the_first_and_alerts_as_earlier(store) -> None:
+    published = at("2025-02-03", 8)
+    original = report("https://sal.test/first", "Salina officer shoots man", ORIGINAL, published)
+    follow = report(
+        "https://sal.test/named",
+        "Man shot by Salina officer named",
+        FOLLOWUP,
+        published + timedelta(hours=4),
+    )
+    fetched = published + timedelta(hours=5)
+    keep(store, follow, now=fetched)  # the later report is fetched first
+    keep(store, original, now=fetched + timedelta(minutes=1))
+    ids = incident_ids(store)
+    assert ids["https://sal.test/first"] == ids["https://sal.test/named"]
+    with store.engine.connect() as conn:
+        first_url = conn.execute(
+            select(articles.c.url).join(incidents, incidents.c.first_article_id == articles.c.id)
+        ).scalar()
+    assert first_url == "https://sal.test/first"
+    (record,) = incident_records(store)
+    assert record["first_article_url"] == "https://sal.test/first"
+    assert record["first_article_published"] == published.isoformat()
+    events = alert_events(store)
+    assert events == [
+        ("incident.new", "https://sal.test/named"),
+        ("incident.earlier", "https://sal.test/first"),
+    ]
+    with store.engine.connect() as conn:
+        payload = conn.execute(
+            select(alerts_table.c.payload).order_by(alerts_table.c.id.desc())
+        ).scalar()
+    from alerts.records import Alert
+
+    alert = codec.from_json(Alert, json.loads(payload))
+    assert subject(alert).startswith("[OIS earlier report]")
+    assert "earlier report of an incident you were already alerted to" in render_text(alert)
+
+
+# -- merged facts and what changed --------------------------------------------------------
+
+WOUNDED = (
+    "EMPORIA, Kan. — An Emporia police officer shot and wounded a man who pointed a shotgun at "
+    "officers on Commercial Street on Friday night, police said. The man, identified as Levi "
+    "Strand, 44, was taken to a hospital in critical condition."
+)
+DIED = (
+    "EMPORIA, Kan. — Levi Strand, the man shot by an Emporia police officer on Commercial "
+    "Street on Friday night, died at a hospital on Sunday, police said. The Kansas Bureau of "
+    "Investigation identified the officer who fired as Officer Tessa Wren. Strand, 44, had "
+    "pointed a shotgun at officers, police said."
+)
+
+
+def test_a_later_death_updates_the_incident_and_the_update_says_what_changed(store) -> None:
+    first = report(
+        "https://emp.test/1", "Emporia officer shoots man", WOUNDED, at("2025-05-09", 23)
+    )
+    keep(store, first)
+    later = report(
+        "https://emp.test/2", "Man shot by Emporia officer dies", DIED, at("2025-05-11", 15)
+    )
+    keep(store, later)
+    ids = incident_ids(store)
+    assert ids["https://emp.test/1"] == ids["https://emp.test/2"]
+    (record,) = incident_records(store)
+    assert record["fatal"] is True
+    assert record["victim_name"] == "Levi Strand" and record["victim_age"] == 44
+    assert record["officer_names"] == ["Tessa Wren"]
+    assert {"victim_name", "victim_age", "officer_names"} <= set(COLUMNS)
+    with store.engine.connect() as conn:
+        payload = conn.execute(
+            select(alerts_table.c.payload).order_by(alerts_table.c.id.desc())
+        ).scalar()
+    changes = json.loads(payload)["changes"]
+    assert "fatal: no → yes" in changes
+    assert "officers named: Tessa Wren" in changes
+
+
+# -- old incidents ---------------------------------------------------------------------------
+
+DECADE_FIRST = (
+    "JOPLIN, Mo. — Joplin police identified the man shot and killed by an officer on Main "
+    "Street early Sunday as Curtis Vandermeer, 22. Police said Vandermeer pointed a pistol at "
+    "the officer, who fired three times."
+)
+DECADE_LATER = (
+    "Ten years after a Joplin police officer shot and killed Curtis Vandermeer on Main Street, "
+    "his mother still sets out flowers at the corner each spring. Vandermeer, who was 22, was "
+    "killed after police said he pointed a pistol at the officer."
+)
+
+
+def test_a_follow_up_a_decade_later_joins_the_incident_of_the_same_person(store) -> None:
+    keep(
+        store,
+        report(
+            "https://jop.test/2015", "Joplin police kill man", DECADE_FIRST, at("2015-04-12", 9)
+        ),
+    )
+    # Ten years of other shootings elsewhere in between.
+    for year in range(2016, 2025):
+        text = KC_FIRST.replace("Thursday", "Friday")
+        keep(
+            store,
+            report(f"https://kc.test/{year}", "KC police shoot man", text, at(f"{year}-06-05", 9)),
+        )
+    keep(
+        store, report("https://jop.test/2025", "Ten years later", DECADE_LATER, at("2025-04-12", 9))
+    )
+    ids = incident_ids(store)
+    assert ids["https://jop.test/2015"] == ids["https://jop.test/2025"]
+    assert alert_events(store)[-1] == ("incident.update", "https://jop.test/2025")
+
+
+def test_a_missing_place_or_date_is_not_agreement() -> None:
+    """The city, the day and the police are just enough for two bare briefs; without the
+    day (or the city) they are not: the report opens its own incident."""
+    from incidents.matching import Candidate, Features, match
+
+    known = Features(
+        signature=(),
+        names=frozenset({"prospect"}),
+        city="Kansas City",
+        state="MO",
+        event_date=at("2025-09-04").date(),
+        agencies=frozenset({"kansas city police"}),
+    )
+    unplaced = Features(
+        signature=(),
+        names=frozenset(),
+        city=None,
+        state=None,
+        event_date=None,
+        agencies=frozenset({"kansas city police"}),
+    )
+    assert match(unplaced, [Candidate(1, known, (known,))]) is None
+    dated = Features(**{**unplaced.__dict__, "event_date": known.event_date})
+    assert match(dated, [Candidate(1, known, (known,))]) is None
+    placed = Features(**{**unplaced.__dict__, "city": "Kansas City", "state": "MO"})
+    assert match(placed, [Candidate(1, known, (known,))]) is None
+    both = Features(**{**placed.__dict__, "event_date": known.event_date})
+    assert match(both, [Candidate(1, known, (known,))]) is not None
