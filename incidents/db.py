@@ -309,6 +309,8 @@ def uid_of(conn: Connection, incident_id: int) -> str:
     integer row id stays inside the store."""
     query = select(incidents.c.uid).where(incidents.c.id == incident_id)
     return str(conn.execute(query).scalar_one())
+
+
 def _stored_facts(merged: dict[str, Any], feats: Features, old: dict[str, Any]) -> str:
     """The incident's facts column: the merged facts plus what grouping matches on."""
     victims = sorted(set(old.get("victims") or ()) | set(feats.victims))
