@@ -7,14 +7,17 @@ another package of the project. ``records.codec`` turns any of them into JSON an
 """
 
 from records.article import Article, FetchedPage, FetchFailure, Lead
+from records.correction import Correction
 from records.incident import ArticleRef, IncidentRef
-from records.status import Category, Event, FetchStatus, OutboxStatus, Relation
+from records.status import Category, CorrectionAction, Event, FetchStatus, OutboxStatus, Relation
 from records.verdict import Evidence, Facts, Location, Verdict
 
 __all__ = [
     "Article",
     "ArticleRef",
     "Category",
+    "Correction",
+    "CorrectionAction",
     "Event",
     "Evidence",
     "Facts",

@@ -53,3 +53,33 @@ class Event(StrEnum):
     INCIDENT_EARLIER = "incident.earlier"
     DIGEST = "digest"
     TEST = "test"
+
+
+class CorrectionAction(StrEnum):
+    """What an editor said of an article or an incident (``records.Correction``)."""
+
+    # Labels of an article: each is the article's label from then on, whatever the rules say.
+    FALSE_ALARM = "false_alarm"  # flagged, but not an OIS
+    MISSED = "missed"  # an OIS the rules did not flag
+    BORDERLINE = "borderline"  # an editor's "hard to say": kept out of the labelled data
+    CONFIRMED = "confirmed"  # flagged and right
+    # Grouping.
+    MOVE = "move"  # the article belongs to another incident (detail: to_incident)
+    SPLIT = "split"  # the article is a shooting of its own: a new incident
+    MERGE = "merge"  # two incidents are one shooting (detail: merged = the one that goes)
+    # A fact of an incident (detail: field, value), kept over what reports say.
+    FACT = "fact"
+
+    @property
+    def is_label(self) -> bool:
+        return self in LABELS
+
+
+LABELS = frozenset(
+    {
+        CorrectionAction.FALSE_ALARM,
+        CorrectionAction.MISSED,
+        CorrectionAction.BORDERLINE,
+        CorrectionAction.CONFIRMED,
+    }
+)

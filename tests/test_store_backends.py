@@ -199,3 +199,24 @@ def test_batch_lookups_answer_like_one_link_at_a_time(store: Store) -> None:
     assert found == {"https://x.test/a", "https://x.test/b"}
     maybe = store.maybe_stored(urls)
     assert found <= maybe and "https://x.test/new" not in maybe
+
+
+def test_corrections_are_a_log_whose_latest_label_wins(store: Store) -> None:
+    from records import CorrectionAction
+    from store import corrections
+
+    with store.begin() as conn:
+        article_id = store.save_article(conn, article("https://x.test/one"))
+        corrections.record(conn, "ana", CorrectionAction.FALSE_ALARM, article_id=article_id,
+                           at=NOW)  # fmt: skip
+        corrections.record(conn, "ben", CorrectionAction.CONFIRMED, article_id=article_id,
+                           note="a deputy fired", at=NOW + timedelta(minutes=5))  # fmt: skip
+    with store.begin() as conn:
+        label = corrections.labels(conn)[article_id]
+        assert (label.editor, label.action, label.note) == ("ben", "confirmed", "a deputy fired")
+        assert [c.editor for c in corrections.history(conn, article_id=article_id)] == [
+            "ana",
+            "ben",
+        ]
+        with pytest.raises(ValueError, match="names an article or an incident"):
+            corrections.record(conn, "ana", CorrectionAction.MISSED)
