@@ -166,6 +166,42 @@ class LoggingConfig(_Section):
     json_lines: bool = Field(default=False, alias="json")
 
 
+class WebUser(_Section):
+    """An editor who may log in to the desk; the hash is made by `oiswatch web add-user`."""
+
+    name: str = Field(min_length=1, max_length=100)
+    password_hash: str = Field(min_length=20)
+
+
+class WebConfig(_Section):
+    """The editors' desk: a web page served by `oiswatch run` (or `oiswatch web` alone)."""
+
+    enabled: bool = True
+    # Loopback unless the operator says otherwise: the desk is meant behind a proxy.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8870, ge=0, le=65535)
+    # How alerts link to the desk (the address editors reach, e.g. through a proxy);
+    # unset: http://<host>:<port>.
+    base_url: HttpUrl | None = None
+    # The key that signs sessions and the one-click links in alerts; links stop working
+    # when it changes. Unset or empty variable: a key kept in the store is used.
+    secret_env: str | None = "OISWATCH_WEB_SECRET"
+    users: tuple[WebUser, ...] = ()
+    # A reverse proxy that logs editors in itself names them in this header; only
+    # honoured from the proxy's address (trusted_proxies).
+    proxy_user_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    # One-click links in alerts ("false alarm", "wrong incident") work this long.
+    link_days: float = Field(default=14, gt=0)
+
+    @property
+    def public_url(self) -> str:
+        if self.base_url is not None:
+            return str(self.base_url).rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
 class Config(_Section):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     crawl: CrawlConfig = CrawlConfig()
@@ -174,6 +210,7 @@ class Config(_Section):
     alerts: AlertsConfig = AlertsConfig()
     logging: LoggingConfig = LoggingConfig()
     cluster: ClusterConfig = ClusterConfig()
+    web: WebConfig = WebConfig()
     feeds: tuple[FeedConfig, ...] = ()
     # Where the file came from; relative paths inside it resolve against its folder.
     source: Path | None = None
