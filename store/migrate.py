@@ -30,6 +30,7 @@ MIGRATE_LOCK_KEY = 0x6F69737761746368
 def all_metadata() -> MetaData:
     """The metadata with every table the code defines (some modules add their own)."""
     import store.corrections
+    import store.keys
     import store.lock
     import store.polls
     import store.schema

@@ -136,6 +136,9 @@ incidents = Table(
     Column("place_key", String(200)),
     # Merged facts in the trackers' shape (``incidents.facts``), JSON.
     Column("facts", Text),
+    # Set when an editor (or a later report) showed it to be the same shooting as another:
+    # its reports moved there, and links to it lead there.
+    Column("merged_into", Integer, ForeignKey("incidents.id")),
     Index("ix_incidents_updated_at", "updated_at"),
     Index("ix_incidents_event_date", "event_date"),
     Index("ix_incidents_place_updated", "place_key", "updated_at"),

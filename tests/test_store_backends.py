@@ -220,3 +220,15 @@ def test_corrections_are_a_log_whose_latest_label_wins(store: Store) -> None:
         ]
         with pytest.raises(ValueError, match="names an article or an incident"):
             corrections.record(conn, "ana", CorrectionAction.MISSED)
+
+
+def test_a_stored_key_is_made_once_and_shared(store: Store, store_url: str) -> None:
+    from store.keys import key
+
+    first = key(store.engine, "desk")
+    other = Store(store_url)  # a second process opening the same store
+    try:
+        assert key(other.engine, "desk") == first
+        assert len(first) == 32 and key(other.engine, "another") != first
+    finally:
+        other.close()
