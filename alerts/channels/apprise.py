@@ -19,7 +19,8 @@ class AppriseChannel(Channel):
     def send(self, alert: Alert) -> DeliveryResult:
         import apprise
 
-        notifier = apprise.Apprise()
+        # A 3xx is a failed delivery, never a hop to wherever the receiver points.
+        notifier = apprise.Apprise(asset=apprise.AppriseAsset(http_redirects=False))
         if not notifier.add(self.settings.url):
             return self.failed(alert, "Apprise does not understand this URL")
         try:

@@ -9,10 +9,22 @@ import urllib.request
 from alerts.channels.base import Channel, mask, secret
 from alerts.destinations import mask_url
 from alerts.records import Alert, DeliveryResult
+from alerts.render.common import one_line
 from alerts.render.payloads import encode, event_json, signature, slack_json
 from config.model import WebhookConfig
 
 USER_AGENT = "oiswatch-webhook/0.1"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, not a hop: following it would re-send (as a GET, to a host of the
+    receiver's choosing) and count the alert delivered where nobody took it."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class WebhookChannel(Channel):
@@ -44,7 +56,7 @@ class WebhookChannel(Channel):
         if s.secret_env and not key:
             return self.failed(alert, f"environment variable {s.secret_env} is not set")
         try:
-            with urllib.request.urlopen(self.request(alert), timeout=s.timeout_seconds) as resp:
+            with _OPENER.open(self.request(alert), timeout=s.timeout_seconds) as resp:
                 status = resp.status
                 return self.succeeded(alert, f"HTTP {status}")
         except urllib.error.HTTPError as exc:
@@ -52,6 +64,10 @@ class WebhookChannel(Channel):
                 body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
             except (OSError, http.client.HTTPException):
                 body = ""  # the receiver hung up mid-body; the status is what matters
+            if 300 <= exc.code < 400:
+                location = one_line(exc.headers.get("Location"), 300) or "(no Location)"
+                detail = f"HTTP {exc.code} redirect to {location} (not followed)"
+                return self.failed(alert, mask(detail, key))
             return self.failed(alert, f"HTTP {exc.code}", mask(body, key))
         except (OSError, http.client.HTTPException, ValueError) as exc:
             # URLError and timeouts are OSErrors; a garbled response is an HTTPException.

@@ -1,0 +1,75 @@
+"""Misbehaving alert receivers: redirects, slow answers, mentions in headlines, replays.
+
+Each receiver is a real server on 127.0.0.1; alerts go out through `oiswatch alerts` as an
+operator runs it, or through the dispatcher the daemon calls.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from deliverykit import Answer, Receiver, alerts_cmd, queue_one_alert
+from kit import write_config
+
+SECRET = "s3cret-key"
+
+
+@pytest.fixture
+def receivers():
+    started: list[Receiver] = []
+
+    def start(answer=lambda _req: Answer()) -> Receiver:
+        started.append(Receiver(answer))
+        return started[-1]
+
+    yield start
+    for r in started:
+        r.stop()
+
+
+def hooks_config(tmp_path: Path, *tables: str) -> Path:
+    return write_config(tmp_path, "[alerts]", "retry_base_seconds = 30", *tables)
+
+
+def webhook(url: str, fmt: str = "json", timeout: float = 5, name: str = "") -> str:
+    named = f'name = "{name}"\n' if name else ""
+    return (
+        f'[[alerts.webhooks]]\n{named}url = "{url}"\nformat = "{fmt}"\n'
+        f'secret_env = "OISWATCH_TEST_HOOK_SECRET"\ntimeout_seconds = {timeout}\n'
+    )
+
+
+def test_a_redirecting_receiver_is_a_failed_delivery_naming_the_location(
+    tmp_path, receivers, monkeypatch
+) -> None:
+    monkeypatch.setenv("OISWATCH_TEST_HOOK_SECRET", SECRET)
+    elsewhere = receivers()
+    moved = receivers(lambda req: Answer(302, {"Location": elsewhere.url("/took" + req.path)}))
+    config = hooks_config(
+        tmp_path,
+        webhook(moved.url("/json")),
+        webhook(moved.url("/slack"), fmt="slack"),
+        f'[[alerts.apprise]]\nurl = "json://127.0.0.1:{moved.port}/apprise"\n',
+    )
+    queue_one_alert(config)
+    dispatched = alerts_cmd(config, "dispatch")
+    assert dispatched.returncode == 1
+    assert "sent 0, failed 3" in dispatched.stdout
+    # Nothing reached the host the redirect named: no alert, no signature.
+    assert elsewhere.seen == []
+    assert sorted(r.path for r in moved.seen) == ["/apprise", "/json", "/slack"]
+    for path in ("/json", "/slack"):
+        assert f"HTTP 302 redirect to {elsewhere.url('/took' + path)}" in dispatched.stderr
+    listed = alerts_cmd(config, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["pending"] * 3
+    errors = sorted(r["last_error"] for r in rows)
+    assert "Apprise reported failure" in errors[0]
+    assert errors[1:] == [
+        f"HTTP 302 redirect to {elsewhere.url('/took/json')} (not followed)",
+        f"HTTP 302 redirect to {elsewhere.url('/took/slack')} (not followed)",
+    ]
+    table = alerts_cmd(config, "list").stdout
+    assert f"last error: HTTP 302 redirect to {elsewhere.url('/took/json')}" in table
