@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import time
 import urllib.error
 import urllib.request
 
@@ -10,7 +11,13 @@ from alerts.channels.base import Channel, mask, secret
 from alerts.destinations import mask_url
 from alerts.records import Alert, DeliveryResult
 from alerts.render.common import one_line
-from alerts.render.payloads import encode, event_json, signature, slack_json
+from alerts.render.payloads import (
+    encode,
+    event_json,
+    signature,
+    slack_json,
+    standard_signature,
+)
 from config.model import WebhookConfig
 
 USER_AGENT = "oiswatch-webhook/0.1"
@@ -34,9 +41,11 @@ class WebhookChannel(Channel):
         # The label is logged with every outcome; a webhook's URL is often its secret.
         self.label = label or f"webhook {mask_url(self.url)}"
 
-    def request(self, alert: Alert) -> urllib.request.Request:
-        """The exact request sent: body, signature and delivery id."""
+    def request(self, alert: Alert, timestamp: int | None = None) -> urllib.request.Request:
+        """The exact request sent: body, signatures and delivery id, signed at ``timestamp``
+        (unix seconds; now by default)."""
         s = self.settings
+        timestamp = int(time.time()) if timestamp is None else timestamp
         payload = slack_json(alert) if s.format == "slack" else event_json(alert)
         body = encode(payload)
         headers = {
@@ -44,10 +53,16 @@ class WebhookChannel(Channel):
             "User-Agent": USER_AGENT,
             "X-Oiswatch-Event": alert.event,
             "X-Oiswatch-Delivery": alert.delivery_id,
+            # Standard Webhooks (standardwebhooks.com): what their libraries verify.
+            "webhook-id": alert.delivery_id,
+            "webhook-timestamp": str(timestamp),
         }
         key = secret(s.secret_env)
         if key:
             headers["X-Oiswatch-Signature"] = signature(body, key)
+            headers["webhook-signature"] = standard_signature(
+                alert.delivery_id, timestamp, body, key
+            )
         return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
 
     def send(self, alert: Alert) -> DeliveryResult:
@@ -56,7 +71,11 @@ class WebhookChannel(Channel):
         if s.secret_env and not key:
             return self.failed(alert, f"environment variable {s.secret_env} is not set")
         try:
-            with _OPENER.open(self.request(alert), timeout=s.timeout_seconds) as resp:
+            request = self.request(alert)
+        except ValueError:  # binascii.Error: the key cannot be decoded
+            return self.failed(alert, f"{s.secret_env} starts with whsec_ but is not base64")
+        try:
+            with _OPENER.open(request, timeout=s.timeout_seconds) as resp:
                 status = resp.status
                 return self.succeeded(alert, f"HTTP {status}")
         except urllib.error.HTTPError as exc:

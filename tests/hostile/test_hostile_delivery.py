@@ -6,12 +6,15 @@ operator runs it, or through the dispatcher the daemon calls.
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 from pathlib import Path
 
 import pytest
 from deliverykit import Answer, Receiver, alerts_cmd, queue_one_alert
-from kit import write_config
+from kit import REPO, write_config
+from requests.structures import CaseInsensitiveDict
 
 SECRET = "s3cret-key"
 
@@ -73,3 +76,43 @@ def test_a_redirecting_receiver_is_a_failed_delivery_naming_the_location(
     ]
     table = alerts_cmd(config, "list").stdout
     assert f"last error: HTTP 302 redirect to {elsewhere.url('/took/json')}" in table
+
+
+def readme_verifier():
+    """The receiver's check exactly as alerts/README.md prints it, run as code."""
+    readme = (REPO / "alerts" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- verify-webhook: begin -->")[1].split("<!-- verify-webhook: end -->")[
+        0
+    ]
+    code = block.split("```python")[1].split("```")[0]
+    assert len(code.strip().splitlines()) <= 12, "the example stays about ten lines"
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # noqa: S102 - our own documentation, the point of the test
+    return namespace["verify_webhook"]
+
+
+@pytest.mark.parametrize("secret", [SECRET, "whsec_" + base64.b64encode(b"\x00\xffkey").decode()])
+def test_a_captured_webhook_replayed_later_or_re_dated_is_refused(
+    tmp_path, receivers, monkeypatch, secret
+) -> None:
+    monkeypatch.setenv("OISWATCH_TEST_HOOK_SECRET", secret)
+    hook = receivers()
+    config = hooks_config(tmp_path, webhook(hook.url()))
+    queue_one_alert(config)
+    before = int(time.time())
+    assert alerts_cmd(config, "dispatch").returncode == 0
+    [got] = hook.seen
+    headers = CaseInsensitiveDict(got.headers)
+    assert headers["webhook-id"] == headers["X-Oiswatch-Delivery"]
+    assert before <= int(headers["webhook-timestamp"]) <= time.time()
+    verify_webhook = readme_verifier()
+    assert verify_webhook(secret, headers, got.body)
+    # Tampered: another body, or a fresh timestamp pasted on an old delivery.
+    assert not verify_webhook(secret, headers, got.body.replace(b"Police", b"Nobody"))
+    redated = CaseInsensitiveDict({**headers, "webhook-timestamp": str(int(time.time()) + 1)})
+    assert not verify_webhook(secret, redated, got.body)
+    assert not verify_webhook("another-key", headers, got.body)
+    # The same delivery replayed ten minutes later is stale.
+    sent_at = int(headers["webhook-timestamp"])
+    monkeypatch.setattr(time, "time", lambda: sent_at + 600.0)
+    assert not verify_webhook(secret, headers, got.body)
