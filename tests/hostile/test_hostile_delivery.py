@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from pathlib import Path
 
@@ -116,3 +117,61 @@ def test_a_captured_webhook_replayed_later_or_re_dated_is_refused(
     sent_at = int(headers["webhook-timestamp"])
     monkeypatch.setattr(time, "time", lambda: sent_at + 600.0)
     assert not verify_webhook(secret, headers, got.body)
+
+
+HOSTILE_TITLE = (
+    "Officer fires at man <!channel> @everyone @here <@U123> <@123456789012345678> "
+    "<http://evil.test|legit.example> [legit.example](http://evil.test)"
+)
+SLACK_PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<http://evil")
+
+
+def slack_links(text: str) -> set[str]:
+    """Where each of Slack's <target|label> / <target> tokens points."""
+    return {m.group(1) for m in re.finditer(r"<([^<>|]+)(?:\|[^<>]*)?>", text)}
+
+
+def test_headlines_cannot_ping_a_chat_room_or_disguise_a_link(tmp_path, receivers, monkeypatch):
+    from apprise.plugins.discord import NotifyDiscord
+    from apprise.plugins.slack import NotifySlack
+
+    from alerts import dispatch_due
+    from config import load_config
+
+    monkeypatch.setenv("OISWATCH_TEST_HOOK_SECRET", SECRET)
+    chat = receivers(
+        lambda req: Answer(200, body=b"ok") if "/services/" in req.path else Answer(204, body=b"")
+    )
+    # Apprise's Slack and Discord plugins post to those services' fixed hosts: pointed here.
+    monkeypatch.setattr(NotifySlack, "webhook_url", chat.url("/services"))
+    monkeypatch.setattr(NotifyDiscord, "notify_url", chat.url("/discord"))
+    path = hooks_config(
+        tmp_path,
+        webhook(chat.url("/own-slack"), fmt="slack"),
+        '[[alerts.apprise]]\nurl = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7"\n',
+        '[[alerts.apprise]]\nurl = "discord://417429632418316298/JHZ7lQml277CDHmQKMHI8qBe7bk"\n',
+    )
+    article_url = "https://kcdaily.test/news/2026/officer-fires?id=7&ref=rss"
+    store = queue_one_alert(path, url=article_url, title=HOSTILE_TITLE)
+    assert dispatch_due(store, load_config(path)).sent == 3
+    by_path = {req.path.split("/")[1]: json.loads(req.body) for req in chat.seen}
+    assert set(by_path) == {"own-slack", "services", "discord"}
+
+    own = by_path["own-slack"]
+    own_texts = [own["text"], *re.findall(r'"text": "((?:[^"\\]|\\.)*)"', json.dumps(own))]
+    attachment = by_path["services"]["attachments"][0]
+    for text in [*own_texts, attachment["title"], attachment["text"]]:
+        assert not any(ping in text for ping in SLACK_PINGS), text
+        assert slack_links(text) <= {article_url}, text
+    assert "&lt;!channel&gt; @everyone" in own["text"]
+    assert f"<{article_url}|" in json.dumps(own["blocks"])
+    assert "&lt;!channel&gt;" in attachment["text"]
+    assert article_url.replace("&", "&amp;") in attachment["text"]  # Slack's escape of &
+
+    discord = by_path["discord"]["content"]
+    assert not re.search(r"@(everyone|here|\d)", discord), discord
+    assert not re.search(r"(?<!\\)<[@#!]", discord), discord
+    # A masked link is [label](url) with an unescaped bracket; none is left.
+    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", discord), discord
+    assert "@\u200beveryone" in discord and "\\[legit.example\\](http://evil.test)" in discord
+    assert f"Link: {article_url}\n" in discord
