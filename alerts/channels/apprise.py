@@ -22,7 +22,11 @@ class AppriseChannel(Channel):
         import apprise
 
         # A 3xx is a failed delivery, never a hop to wherever the receiver points.
-        notifier = apprise.Apprise(asset=apprise.AppriseAsset(http_redirects=False))
+        # service_timeout: Apprise gives up on a service after this long, retries included.
+        asset = apprise.AppriseAsset(
+            http_redirects=False, service_timeout=self.settings.timeout_seconds
+        )
+        notifier = apprise.Apprise(asset=asset)
         if not notifier.add(self.settings.url):
             return self.failed(alert, "Apprise does not understand this URL")
         title, body = subject(alert), render_text(alert)

@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 
 from alerts.channels.base import Channel, mask, secret
+from alerts.channels.deadline import Deadline
+from alerts.channels.httpopen import opener
 from alerts.destinations import mask_url
 from alerts.records import Alert, DeliveryResult
 from alerts.render.common import one_line
@@ -21,17 +23,6 @@ from alerts.render.payloads import (
 from config.model import WebhookConfig
 
 USER_AGENT = "oiswatch-webhook/0.1"
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A 3xx is an answer, not a hop: following it would re-send (as a GET, to a host of the
-    receiver's choosing) and count the alert delivered where nobody took it."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class WebhookChannel(Channel):
@@ -74,21 +65,29 @@ class WebhookChannel(Channel):
             request = self.request(alert)
         except ValueError:  # binascii.Error: the key cannot be decoded
             return self.failed(alert, f"{s.secret_env} starts with whsec_ but is not base64")
+        with Deadline(s.timeout_seconds) as deadline:
+            return self._post(alert, request, deadline, key)
+
+    def _post(
+        self, alert: Alert, request: urllib.request.Request, deadline: Deadline, key: str | None
+    ) -> DeliveryResult:
         try:
-            with _OPENER.open(request, timeout=s.timeout_seconds) as resp:
+            with opener(deadline).open(request, timeout=deadline.remaining()) as resp:
                 status = resp.status
                 return self.succeeded(alert, f"HTTP {status}")
         except urllib.error.HTTPError as exc:
-            try:
-                body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
-            except (OSError, http.client.HTTPException):
-                body = ""  # the receiver hung up mid-body; the status is what matters
             if 300 <= exc.code < 400:
                 location = one_line(exc.headers.get("Location"), 300) or "(no Location)"
                 detail = f"HTTP {exc.code} redirect to {location} (not followed)"
                 return self.failed(alert, mask(detail, key))
+            try:
+                body = exc.read(2000).decode("utf-8", "replace") if exc.fp else ""
+            except (OSError, http.client.HTTPException):
+                body = ""  # the receiver hung up mid-body; the status is what matters
             return self.failed(alert, f"HTTP {exc.code}", mask(body, key))
         except (OSError, http.client.HTTPException, ValueError) as exc:
+            if deadline.expired:
+                return self.failed(alert, deadline.why())
             # URLError and timeouts are OSErrors; a garbled response is an HTTPException.
             reason = getattr(exc, "reason", exc)
             return self.failed(alert, mask(f"{type(exc).__name__}: {reason}", key))

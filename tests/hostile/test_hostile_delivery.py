@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from deliverykit import Answer, Receiver, alerts_cmd, queue_one_alert
-from kit import REPO, write_config
+from deliverykit import Answer, DrippingSmtp, Receiver, alerts_cmd, queue_one_alert
+from kit import REPO, Proc, wait_until, write_config
 from requests.structures import CaseInsensitiveDict
 
 SECRET = "s3cret-key"
@@ -175,3 +175,43 @@ def test_headlines_cannot_ping_a_chat_room_or_disguise_a_link(tmp_path, receiver
     assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", discord), discord
     assert "@\u200beveryone" in discord and "\\[legit.example\\](http://evil.test)" in discord
     assert f"Link: {article_url}\n" in discord
+
+
+def test_dripping_receivers_are_cut_at_their_deadline_and_delay_no_one_else(
+    tmp_path, receivers, monkeypatch
+) -> None:
+    monkeypatch.setenv("OISWATCH_TEST_HOOK_SECRET", SECRET)
+    smtp = DrippingSmtp(drip_seconds=0.3)
+    slow = receivers(lambda _req: Answer(200, drip_seconds=0.3))
+    fast = receivers()
+    config = hooks_config(
+        tmp_path,
+        '[alerts.email]\nhost = "127.0.0.1"\n'
+        f'port = {smtp.port}\nsecurity = "none"\nsender = "oiswatch@newsroom.test"\n'
+        'recipients = ["desk@newsroom.test"]\ntimeout_seconds = 3\n',
+        webhook(slow.url("/slow"), timeout=3),
+        webhook(fast.url("/fast")),
+    )
+    queue_one_alert(config)
+    started = time.monotonic()
+    first = Proc("dispatch", ["--config", str(config), "alerts", "dispatch"], tmp_path / "d.log")
+    try:
+        wait_until("the slow receiver's request", lambda: slow.seen, timeout=20, watch=first)
+        # Meanwhile another dispatcher finds every row leased: nothing is sent twice.
+        second = alerts_cmd(config, "dispatch", timeout=40)
+        assert "sent 0, failed 0 (will retry), dead 0" in second.stdout
+        first.wait(40)
+    finally:
+        smtp.stop()
+        if first.alive():
+            first.proc.kill()
+    took = time.monotonic() - started
+    output = first.log()
+    assert "sent 1, failed 2" in output, output
+    assert output.count("timed out: no complete answer within 3 s") >= 2
+    assert smtp.connections == 1 and len(slow.seen) == 1
+    # The fast receiver had its alert while the slow ones were still dripping.
+    [fast_req] = fast.seen
+    assert fast_req.at - slow.seen[0].at < 1.5
+    # Both slow deliveries ran side by side, each cut at its 3 s: not 2 × 3 s, nor hours.
+    assert took < 3 + 12, took
