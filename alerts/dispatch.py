@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from alerts.channels import channel_for
-from alerts.destinations import Destination, destinations
+from alerts.destinations import Destination, destinations, find, keys_for
 from alerts.records import Alert, DeliveryResult, DispatchStats
 from alerts.render.common import in_zone
 from config.model import Config
@@ -40,7 +40,7 @@ def resolve(key: str, config: Config) -> Destination | None:
         return Destination(
             key, "digest", f"digest email to {', '.join(recipients)}", (email, recipients)
         )
-    return next((d for d in destinations(config.alerts) if d.key == key), None)
+    return find(config.alerts, key)
 
 
 def lease_seconds(config: Config) -> float:
@@ -184,6 +184,27 @@ def resend(
         if not outbox.reset(conn, entry_id, now):
             raise KeyError(f"No alert in the outbox with id {entry_id}")
     return dispatch_due(store, config, now, only={entry_id})
+
+
+def resend_many(
+    store: Store,
+    config: Config,
+    *,
+    failed: bool,
+    dead: bool,
+    to: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, DispatchStats]:
+    """Re-queue in bulk the rows waiting for a retry (``failed``) and/or the ``dead`` ones,
+    of the destination named ``to`` only if given, with a fresh budget, and send them now.
+    Returns how many were re-queued, and what sending them did."""
+    now = now or utcnow()
+    keys = keys_for(config.alerts, to) if to else None
+    with store.begin() as conn:
+        ids = outbox.reset_many(conn, now, failed=failed, dead=dead, destinations=keys)
+    if not ids:
+        return 0, DispatchStats()
+    return len(ids), dispatch_due(store, config, now, only=ids, limit=len(ids))
 
 
 def make_test_alert(now: datetime) -> Alert:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, select, update
+from sqlalchemy import Connection, Row, Select, and_, func, or_, select, update
 
 from records import OutboxStatus
 from records.codec import Timestamp
@@ -262,6 +262,62 @@ def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
         )
     )
     return result.rowcount == 1
+
+
+def reset_many(
+    conn: Connection,
+    now: datetime,
+    *,
+    failed: bool,
+    dead: bool,
+    destinations: Collection[str] | None = None,
+) -> list[int]:
+    """Make rows pending again, due now, with a fresh attempt budget, in bulk: the ``failed``
+    ones (pending, waiting for a retry after an error) and/or the ``dead`` ones, of the
+    given destination keys only if any. Returns their ids, oldest first."""
+    kinds = []
+    if failed:
+        kinds.append(
+            and_(
+                outbox.c.status == OutboxStatus.PENDING,
+                outbox.c.attempts > 0,
+                outbox.c.last_error.is_not(None),
+            )
+        )
+    if dead:
+        kinds.append(outbox.c.status == OutboxStatus.DEAD)
+    if not kinds:
+        return []
+    query = select(outbox.c.id).where(or_(*kinds)).order_by(outbox.c.id)
+    if destinations is not None:
+        query = query.where(outbox.c.destination.in_(list(destinations)))
+    ids = [int(i) for i in conn.execute(query).scalars()]
+    if ids:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(ids))
+            .values(
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                queued_at=now,
+                next_attempt_at=now,
+                sent_at=None,
+            )
+        )
+    return ids
+
+
+def by_destination(conn: Connection) -> dict[str, dict[str, int]]:
+    """Rows per destination key and status, for `check-config`."""
+    rows = conn.execute(
+        select(outbox.c.destination, outbox.c.status, func.count()).group_by(
+            outbox.c.destination, outbox.c.status
+        )
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for key, status, n in rows:
+        out.setdefault(str(key), {})[str(status)] = int(n)
+    return out
 
 
 def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:

@@ -140,13 +140,13 @@ class DrippingSmtp:
 
 
 def queue_one_alert(
-    config_path: Path, url: str = "https://kcdaily.test/a", title: str = ""
+    config_path: Path, url: str = "https://kcdaily.test/a", title: str = "", text: str = STORY_A
 ) -> Store:
     """The store of ``config_path`` with one flagged article queued for every destination."""
     config = load_config(config_path)
     store = Store(config.storage.url)
     now = datetime.now(UTC)  # queued now, so a real-time dispatch finds it fresh
-    art = article(url, title or "Police kill man", STORY_A, published=now)
+    art = article(url, title or "Police kill man", text, published=now)
     store_article(store, config, art, now=now)
     return store
 
