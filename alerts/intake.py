@@ -42,14 +42,17 @@ def enqueue(
     article: Article,
     config: Config,
     now: datetime | None = None,
+    *,
+    flagged: bool = False,
 ) -> int:
     """Group the article into an incident and queue its alerts; returns outbox rows written.
 
     Storing the same article again writes nothing. Articles with ``alert`` false (backfills)
     still join incidents, so later reports thread onto them, but raise no alert.
+    ``flagged``: an editor says it is a police shooting, whatever the verdict says.
     """
     now = now or utcnow()
-    if not is_alertable(article.verdict, config.alerts):
+    if not flagged and not is_alertable(article.verdict, config.alerts):
         return 0
     if incidents.incident_of(conn, article_id) is not None:
         return 0
