@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from alerts.intake import enqueue
+from alerts.intake import enqueue, has_alert
 from config.model import Config
 from incidents.db import incident_of, uid_of
 from incidents.rebuild import detach, load_article
@@ -65,7 +65,7 @@ def label_article(
         if action == CorrectionAction.FALSE_ALARM:
             _false_alarm(conn, article_id, editor, now)
         elif action in (CorrectionAction.MISSED, CorrectionAction.CONFIRMED) and not incident_id:
-            loud = alert and not _alerted(conn, article_id)
+            loud = alert and not has_alert(conn, article_id)
             enqueue(conn, article_id, replace(article, alert=loud), config, now, flagged=True)
     return correction
 
@@ -73,11 +73,6 @@ def label_article(
 def _alert_ids(conn: Connection, article_id: int) -> list[int]:
     query = select(alerts.c.id).where(alerts.c.article_id == article_id)
     return list(conn.execute(query).scalars())
-
-
-def _alerted(conn: Connection, article_id: int) -> bool:
-    """Whether the article ever had an alert (one per article, whatever happens after)."""
-    return bool(_alert_ids(conn, article_id))
 
 
 def _false_alarm(conn: Connection, article_id: int, editor: str, now: datetime) -> None:
