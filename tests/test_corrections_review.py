@@ -13,6 +13,7 @@ from alerts.review import label_article
 from incidents.db import incident_of, snapshot
 from oiswatch.export import incident_records
 from records import CorrectionAction, OutboxStatus
+from store import Store
 from store.corrections import labels
 from store.schema import outbox
 
@@ -65,8 +66,16 @@ def test_a_false_alarm_is_not_sent_and_leaves_its_incident(store, smtp) -> None:
         assert labels(conn)[a1].action == CorrectionAction.FALSE_ALARM
 
 
-def test_a_false_alarm_among_reports_leaves_the_others_their_incident(store) -> None:
+def test_a_false_alarm_among_reports_leaves_the_others_their_incident(store_url) -> None:
     config = make_config(hook_url="http://127.0.0.1:9/hook")
+    store = Store(store_url)
+    try:
+        _false_alarm_among_reports(store, config)
+    finally:
+        store.close()
+
+
+def _false_alarm_among_reports(store, config) -> None:
     a1 = store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
     a2 = store_article(store, config, other_outlet(), now=LATER)
     inc = where(store, a1)
@@ -76,6 +85,8 @@ def test_a_false_alarm_among_reports_leaves_the_others_their_incident(store) -> 
         snap = snapshot(conn, inc)
     assert [(a.id, a.relation) for a in snap.articles] == [(a2, "first")]
     assert [r["article_count"] for r in incident_records(store)] == [1]
+    # Its alert, still pending, is withdrawn; the other report's is not.
+    assert [r.status for r in rows(store)] == ["dismissed", "pending"]
 
 
 def test_a_missed_report_opens_an_incident_and_alerts_by_email(store, smtp) -> None:
