@@ -16,6 +16,7 @@ from sqlalchemy import select
 from alerts import dispatch_due
 from alerts.links import LinkError, desk_secret, sign_link, verify_link
 from config.model import Config, WebConfig
+from incidents import edit
 from store import Store
 from store.schema import alerts, incidents
 
@@ -185,3 +186,22 @@ def test_a_retried_webhook_carries_the_same_links_and_signature(store, http) -> 
     first, second = http.requests
     assert first.body == second.body
     assert first.headers["X-Oiswatch-Signature"] == second.headers["X-Oiswatch-Signature"]
+
+
+def test_links_lead_to_the_incident_the_article_is_in_when_sent(store, http) -> None:
+    config = with_desk(make_config(hook_url=http.url()))
+    a = store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
+    b = article("https://kcdaily.test/b", "Officer wounds woman", STORY_B, fatal=False)
+    b1 = store_article(store, config, b)
+    with store.begin() as conn:
+        keep = conn.execute(select(alerts.c.incident_id).where(alerts.c.article_id == a))
+        keep_id = keep.scalar_one()
+        edit.move(conn, b1, keep_id, "maria")  # before its alert went out
+        kept_uid = conn.execute(
+            select(incidents.c.uid).where(incidents.c.id == keep_id)
+        ).scalar_one()
+    assert dispatch_due(store, config, now=LATER).sent == 2
+    by_article = {body["article"]["url"]: body["links"] for body in http.bodies}
+    assert by_article["https://kcdaily.test/b"]["incident"] == f"{DESK}/incidents/{kept_uid}"
+    token = by_article["https://kcdaily.test/b"]["wrong_incident"].split("/l/")[1]
+    assert verify_link(desk_secret(config, store), token, LATER).incident_uid == kept_uid
