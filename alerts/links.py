@@ -119,6 +119,8 @@ def verify_link(secret: bytes, token: str, now: datetime) -> LinkAction:
         raise LinkError(f"unreadable link: {exc}") from None
     if link.action not in ACTIONS:
         raise LinkError(f"unknown link action {link.action!r}")
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)  # the store's convention: naive times are UTC
     if now >= expires:
         raise LinkError(f"the link expired at {expires:%Y-%m-%d %H:%M} UTC")
     return link

@@ -60,6 +60,11 @@ def place_key(city: str | None) -> str | None:
     return " ".join(city.casefold().replace(".", "").split()) or None if city else None
 
 
+def state_code(name: str | None) -> str | None:
+    """A state's postal code from its name or abbreviation ("Okla." → "OK"), if known."""
+    return _state_code(name)
+
+
 def _state_code(name: str | None) -> str | None:
     if not name:
         return None

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from incidents import facts as incident_facts
-from incidents.db import open_incident, report_of, uid_of
+from incidents.db import open_incident, report_of, state_code, uid_of
 from incidents.rebuild import absorb, live_id, load_article, members_of, rebuild
 from records import Correction, CorrectionAction, Relation
 from store.corrections import record
@@ -192,6 +192,13 @@ def _boolean(value: Any) -> bool | None:
     raise ValueError(f"{value!r} is not yes, no or unknown")
 
 
+def _state(name: str | None) -> str | None:
+    """A state as its postal code when it is one we know ("Missouri", "mo" → "MO")."""
+    if not name:
+        return None
+    return state_code(name) or (name.upper() if len(name) == 2 else name)
+
+
 def normalise_fact(field: str, value: Any) -> dict[str, Any]:
     """The incident facts (``incidents.facts.FIELDS``) an editor's correction sets, with
     values in their stored form. Pure; raises ValueError naming what is wrong."""
@@ -218,14 +225,14 @@ def normalise_fact(field: str, value: Any) -> dict[str, Any]:
         else:
             city, _, state_text = str(value or "").partition(",")
             city, state = _text(city), _text(state_text)
+        state = _state(state)
         return {
             "city": city,
-            "state": state.upper() if state and len(state) == 2 else state,
+            "state": state,
             "place": ", ".join(p for p in (city, state) if p) or None,
         }
     if name == "state":
-        state = _text(value)
-        return {"state": state.upper() if state and len(state) == 2 else state}
+        return {"state": _state(_text(value))}
     return {name: _text(value)}
 
 

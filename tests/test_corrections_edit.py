@@ -189,3 +189,29 @@ def test_a_corrected_fact_wins_over_later_reports(store) -> None:
     assert json.loads(r.agencies) == ["raytown police"]
     with store.begin() as conn, pytest.raises(ValueError, match="not a fact"):
         edit.correct_fact(conn, inc, "mood", "sad", "maria")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "stored"),
+    [
+        ("fatal", "yes", {"fatal": True}),
+        ("fatal", "unknown", {"fatal": None}),
+        ("agency", "Raytown Police", {"agencies": ["Raytown Police"]}),
+        ("officers", "Ann  Kerr, ,Ben Ortiz", {"officer_names": ["Ann Kerr", "Ben Ortiz"]}),
+        ("place", "Tulsa, Oklahoma", {"city": "Tulsa", "state": "OK", "place": "Tulsa, OK"}),
+        ("state", "Kan.", {"state": "KS"}),
+        ("date", "2026-03-02", {"date": "2026-03-02"}),
+        ("victim_age", "31", {"victim_age": 31}),
+        ("victim", " Marcus\nBell ", {"victim_name": "Marcus Bell"}),
+    ],
+)
+def test_facts_are_stored_as_reports_store_them(field, value, stored) -> None:
+    assert edit.normalise_fact(field, value) == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("fatal", "perhaps"), ("date", "last Tuesday"), ("victim_age", "300")]
+)
+def test_a_fact_that_is_not_one_is_refused(field, value) -> None:
+    with pytest.raises(ValueError):
+        edit.normalise_fact(field, value)
