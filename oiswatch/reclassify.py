@@ -90,24 +90,30 @@ def reclassify(
     outcome = Outcome()
     region = tuple(config.classifier.region)
     for batch in _batches(_ids(store, since)):
-        with store.begin() as conn:
+        # Read and classify outside any write transaction (classifying takes a while, and
+        # on SQLite a writer holds the whole store); then write the batch in one.
+        with store.engine.connect() as conn:
             said = labels(conn, batch)
-            for article_id in batch:
-                article = load_article(conn, article_id)
-                outcome.examined += 1
-                new = classify(
-                    article.title, article.text, article.published, rules=rules, region=region
-                )
+            stored = [load_article(conn, article_id) for article_id in batch]
+        verdicts = [
+            classify(a.title, a.text, a.published, rules=rules, region=region) for a in stored
+        ]
+        outcome.examined += len(stored)
+        if dry_run:
+            for article, new in zip(stored, verdicts, strict=True):
+                change = _change(article, new, config, said.get(article.article_id or 0))
+                if change is not None:
+                    outcome.changes.append(change)
+            continue
+        with store.begin() as conn:
+            said = labels(conn, batch)  # as they are now: an editor may have just labelled
+            for article, new in zip(stored, verdicts, strict=True):
+                article_id = article.article_id or 0
                 change = _change(article, new, config, said.get(article_id))
-                if dry_run:
-                    if change is not None:
-                        outcome.changes.append(change)
-                    continue
                 _store_verdict(conn, article_id, new, now)
                 if change is not None and change.kind == NEWLY_FLAGGED and change.label is None:
-                    change = _intake(
-                        conn, change, replace(article, verdict=new), config, alert, now
-                    )
+                    article = replace(article, verdict=new)
+                    change = _intake(conn, change, article, config, alert, now)
                 if change is not None:
                     outcome.changes.append(change)
     return outcome
