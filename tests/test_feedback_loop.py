@@ -108,9 +108,9 @@ def test_feedback_export_labels_the_latest_word_and_the_rules_are_scored_on_it(
     assert f"FP false alarm oiswatch-{f3} " in report
 
 
-def stale(url: str, title: str, text: str, *, ois: bool = True):
+def stale(url: str, title: str, text: str, *, ois: bool = True, category: str | None = None):
     """An article with the verdict older rules gave it."""
-    return article(url, title, text, ois=ois, category="ois" if ois else "not_ois")
+    return article(url, title, text, ois=ois, category=category or ("ois" if ois else "not_ois"))
 
 
 def test_reclassify_reports_stores_and_groups_what_the_current_rules_change(tmp_path) -> None:
@@ -126,6 +126,10 @@ def test_reclassify_reports_stores_and_groups_what_the_current_rules_change(tmp_
             store, config, stale("https://kc.test/l", "Officer wounds woman", STORY_B, ois=False)
         )
         label_article(store, config, labelled, CorrectionAction.FALSE_ALARM, "maria")
+        other = stale(
+            "https://kc.test/o", "Bar shooting", CIVILIAN, ois=False, category="officer_shot"
+        )
+        recategorised = store_article(store, config, other)
         assert where(store, gone) is not None
         assert where(store, newly) is None
     finally:
@@ -141,7 +145,11 @@ def test_reclassify_reports_stores_and_groups_what_the_current_rules_change(tmp_
     assert any(
         f" {labelled} " in line and "editor's label false_alarm stands" in line for line in lines
     )
-    assert "3 articles examined; would change: 2 newly flagged, 1 no longer flagged" in lines[-1]
+    assert re.search(rf"^category\s+{recategorised}\s+officer_shot -> not_ois", dry.stdout, re.M)
+    assert lines[-1] == (
+        "4 articles examined; would change: 2 newly flagged, 1 no longer flagged, "
+        "1 other category (dry run: nothing stored)"
+    )
     store = Store(f"sqlite:///{tmp_path / 'oiswatch.db'}")
     try:
         assert where(store, newly) is None  # nothing stored by a dry run
@@ -163,7 +171,7 @@ def test_reclassify_reports_stores_and_groups_what_the_current_rules_change(tmp_
         assert where(store, gone) is not None  # listed for an editor; not removed by rules
         with store.engine.connect() as conn:
             flags = dict(conn.execute(select(articles.c.id, articles.c.ois)).all())
-            assert flags == {newly: True, gone: False, labelled: True}
+            assert flags == {newly: True, gone: False, labelled: True, recategorised: False}
             assert len(conn.execute(select(outbox)).all()) == 1  # gone's, from before
     finally:
         store.close()
