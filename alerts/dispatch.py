@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from alerts.channels import channel_for
 from alerts.destinations import Destination, destinations
-from alerts.links import current_uid, desk_links, desk_secret, expiry
+from alerts.links import with_links
 from alerts.records import Alert, DeliveryResult, DispatchStats
 from alerts.render.common import in_zone
 from config.model import Config
@@ -76,7 +76,7 @@ def _claimed(
             counts["skipped"] += 1
             continue
         alert = codec.from_json(Alert, {**json.loads(claim.payload), "id": claim.entry.alert_id})
-        yield claim.entry, alert
+        yield claim.entry, with_links(store, config, alert, claim.entry.queued_at)
 
 
 def dispatch_due(
@@ -98,12 +98,8 @@ def dispatch_due(
     settings = config.alerts
     counts = {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}
     errors: list[str] = []
-    secret: bytes | None = None
     for entry, alert in _claimed(store, config, now, limit, only, counts):
         dest = resolve(entry.destination, config)
-        if alert.article is not None and alert.incident is not None:
-            secret = secret or desk_secret(config, store)
-            alert = _with_links(store, config, secret, alert, entry.queued_at)
         result = _send(dest, replace(alert, delivery_id=entry.delivery_id), config.alerts.zone)
         attempts = entry.attempts + 1
         with store.begin() as conn:
@@ -133,18 +129,6 @@ def dispatch_due(
                 counts["failed"] += 1
             errors.append(f"{entry.id}: {result.detail}")
     return DispatchStats(**counts, errors=tuple(errors))
-
-
-def _with_links(
-    store: Store, config: Config, secret: bytes, alert: Alert, queued_at: datetime
-) -> Alert:
-    """The alert with its desk links, to the incident its article is in now."""
-    with store.engine.connect() as conn:
-        uid = current_uid(conn, alert.id)
-    if uid is None and alert.incident is not None:
-        uid = alert.incident.uid
-    links = desk_links(config, secret, alert, uid or "", expiry(queued_at, config.web.link_days))
-    return replace(alert, links=links)
 
 
 def resend(

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -165,3 +165,16 @@ def desk_links(
         false_alarm=click("false_alarm"),
         wrong_incident=click("wrong_incident"),
     )
+
+
+def with_links(store: _HasEngine, config: Config, alert: Alert, queued_at: datetime) -> Alert:
+    """The alert as it is sent: with its desk links, to the incident its article is in
+    now, expiring ``web.link_days`` after ``queued_at``. Unchanged when it is about no
+    stored article (a digest)."""
+    if alert.article is None or alert.incident is None or alert.article.id is None:
+        return alert
+    with store.engine.connect() as conn:
+        uid = current_uid(conn, alert.id) or alert.incident.uid
+    secret = desk_secret(config, store)
+    links = desk_links(config, secret, alert, uid, expiry(queued_at, config.web.link_days))
+    return replace(alert, links=links)
