@@ -43,6 +43,7 @@ def label_article(
     now: datetime | None = None,
 ) -> Correction:
     """Record the editor's label of the article and apply it, in one transaction."""
+    action = CorrectionAction(action)  # the desk may hand over the form's string
     if not action.is_label:
         raise ValueError(f"{action} is not a label of an article")
     now = now or utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from alert_fixtures import STORY_A, STORY_A_OTHER_OUTLET, T0, article, make_config, store_article
 from sqlalchemy import select
 
@@ -125,3 +126,16 @@ def test_false_alarm_then_confirmed_rejoins_without_a_second_alert(store) -> Non
     assert [r.status for r in rows(store)] == ["dismissed"]
     with store.engine.connect() as conn:
         assert labels(conn)[a1].action == CorrectionAction.CONFIRMED
+
+
+def test_only_labels_of_stored_articles_are_taken(store) -> None:
+    config = make_config(hook_url="http://127.0.0.1:9/hook")
+    a1 = store_article(store, config, article("https://kcdaily.test/a", "Police kill man", STORY_A))
+    with pytest.raises(ValueError, match="not a label"):
+        label_article(store, config, a1, CorrectionAction.MOVE, "maria")
+    with pytest.raises(KeyError):
+        label_article(store, config, a1 + 100, CorrectionAction.FALSE_ALARM, "maria")
+    label_article(store, config, a1, "borderline", "maria")  # the form's value, as given
+    with store.engine.connect() as conn:
+        assert labels(conn)[a1].action == CorrectionAction.BORDERLINE
+        assert where(store, a1) is not None  # borderline: recorded, nothing moved
