@@ -149,7 +149,9 @@ def rebuild(conn: Connection, incident_id: int, now: datetime | None = None) -> 
     stored = {
         **merged,
         "victims": sorted(victims | set(filter(None, [edited.get("victim_name")]))),
-        "officer_keys": sorted(officers),
+        "officer_keys": sorted(
+            officers | {k for o in edited.get("officer_names") or () for k in family_names(o)}
+        ),
         "streets": sorted(streets),
     }
     if edited:
