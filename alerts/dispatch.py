@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from alerts.channels import channel_for
 from alerts.destinations import Destination, destinations, find, keys_for
+from alerts.links import with_links
 from alerts.records import Alert, DeliveryResult, DispatchStats
 from alerts.render.common import in_zone
 from config.model import Config
@@ -134,6 +135,7 @@ def _dispatch_to(
             continue
         entry = claim.entry
         alert = codec.from_json(Alert, {**json.loads(claim.payload), "id": entry.alert_id})
+        alert = with_links(store, config, alert, entry.queued_at)
         result = _send(dest, replace(alert, delivery_id=entry.delivery_id), config.alerts.zone)
         _record(store, config, entry, dest, result, now, rng, tally)
         if not result.ok and dest is not None:

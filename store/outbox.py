@@ -330,3 +330,19 @@ def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
     if entry_ids is not None:
         query = query.where(outbox.c.id.in_(entry_ids))
     return conn.execute(query).rowcount
+
+
+def withdraw(conn: Connection, alert_ids: Collection[int], reason: str) -> int:
+    """Dismiss the pending rows of these alerts, never to be sent (an editor marked their
+    article a false alarm); ``reason`` is kept as the row's error. How many changed.
+
+    A row a dispatcher has already claimed may still go out: its send is in flight.
+    """
+    if not alert_ids:
+        return 0
+    query = (
+        update(outbox)
+        .where(outbox.c.alert_id.in_(list(alert_ids)), outbox.c.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DISMISSED, last_error=reason[:2000])
+    )
+    return conn.execute(query).rowcount

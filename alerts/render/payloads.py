@@ -8,7 +8,7 @@ import hmac
 import json
 from typing import Any
 
-from alerts.records import Alert
+from alerts.records import Alert, DeskLinks
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
 from records import Event
 from records.codec import to_json
@@ -47,6 +47,13 @@ def event_json(alert: Alert) -> dict[str, Any]:
             "facts": dict(inc.facts),
         }
         body["changes"] = list(alert.changes)
+    if alert.links:
+        body["links"] = {
+            "article": alert.links.article,
+            "incident": alert.links.incident,
+            "false_alarm": alert.links.false_alarm,
+            "wrong_incident": alert.links.wrong_incident,
+        }
     if v:
         d = to_json(v)
         body["classification"] = {
@@ -148,4 +155,20 @@ def slack_json(alert: Alert) -> dict[str, Any]:
                 ],
             }
         )
+    if alert.links:
+        blocks.append({"type": "context", "elements": [_slack_links(alert.links)]})
     return {"text": text, "blocks": blocks}
+
+
+def _slack_links(links: DeskLinks) -> dict[str, Any]:
+    pairs = (
+        (links.article, "On the desk"),
+        (links.incident, "Its incident"),
+        (links.false_alarm, "False alarm"),
+        (links.wrong_incident, "Wrong incident"),
+    )
+    shown = [
+        f"<{url}|{label}>" if web_link(url) and not set("|<> ") & set(url) else url
+        for url, label in pairs
+    ]
+    return {"type": "mrkdwn", "text": " · ".join(shown)}
