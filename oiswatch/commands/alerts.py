@@ -106,6 +106,14 @@ def _report(stats) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from oiswatch.service import exit_now_if_stuck
+
+    # An Apprise service past its deadline may leave its thread waiting on the receiver:
+    # the outcome is recorded, so the command does not wait for it.
+    return exit_now_if_stuck(_run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     config = load(args)
     if args.action == "test":
         return _test(config)
