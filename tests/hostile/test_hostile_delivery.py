@@ -165,6 +165,7 @@ def test_headlines_cannot_ping_a_chat_room_or_disguise_a_link(tmp_path, receiver
     attachment = by_path["services"]["attachments"][0]
     for text in [*own_texts, attachment["title"], attachment["text"]]:
         assert not any(ping in text for ping in SLACK_PINGS), text
+        # Links go to the article's real URL or to the desk's own pages (config.web).
         assert slack_links(text, config.web.public_url) <= {article_url}, text
     assert "&lt;!channel&gt; @everyone" in own["text"]
     assert f"<{article_url}|" in json.dumps(own["blocks"])
