@@ -82,7 +82,7 @@ class LockHeld(RuntimeError):
 
     def __init__(self, holder: Holder) -> None:
         self.holder = holder
-        super().__init__(f"the store is in use by oiswatch {holder.describe()}")
+        super().__init__(f"the store is in use by {holder.describe()}")
 
 
 class LockLost(RuntimeError):

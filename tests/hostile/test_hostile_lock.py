@@ -61,7 +61,7 @@ def test_a_daemon_whose_loop_stalls_keeps_its_store(tmp_path) -> None:
         time.sleep(STALE_AFTER_SECONDS + 5)
         second = oiswatch("--config", str(config), "poll", timeout=60)
         assert second.returncode == 4, second.stderr
-        assert "in use by" in second.stderr and f"run (pid {first.pid}" in second.stderr
+        assert f"the store is in use by oiswatch run (pid {first.pid}" in second.stderr
         assert first.alive() and "LOCK LOST" not in first.log()
     finally:
         codes = stop_all([first], timeout=stall)
