@@ -14,15 +14,26 @@ import time
 from types import TracebackType
 from typing import Any
 
+_Ends = tuple[Any, Any]  # (local address, peer address): which connection an fd carried
 
-def _shut(fd: int) -> None:
-    """Shut down the connection on ``fd`` (TLS sockets share their plain socket's fd)."""
+
+def _ends(sock: socket.socket) -> _Ends | None:
+    try:
+        return sock.getsockname(), sock.getpeername()
+    except OSError:
+        return None
+
+
+def _shut(fd: int, ends: _Ends) -> None:
+    """Shut down the connection on ``fd`` if it is still the one watched: a TLS socket
+    takes over its plain socket's fd, and a closed one's fd may already carry another."""
     try:
         sock = socket.socket(fileno=fd)
     except OSError:
         return  # closed meanwhile: nothing left to end
     try:
-        sock.shutdown(socket.SHUT_RDWR)
+        if _ends(sock) == ends:
+            sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
     finally:
@@ -36,7 +47,7 @@ class Deadline:
         self.seconds = seconds
         self.expires = time.monotonic() + seconds
         self.expired = False
-        self._watched: list[tuple[socket.socket, int]] = []
+        self._watched: list[tuple[int, _Ends]] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
@@ -61,10 +72,13 @@ class Deadline:
         return max(self.expires - time.monotonic(), 0.001)
 
     def watch(self, sock: socket.socket) -> socket.socket:
+        ends = _ends(sock)
+        if ends is None:
+            return sock  # not connected: nothing to end
         with self._lock:
-            self._watched.append((sock, sock.fileno()))
+            self._watched.append((sock.fileno(), ends))
             if self.expired:
-                _shut(sock.fileno())
+                _shut(sock.fileno(), ends)
         return sock
 
     def connect(self, address: tuple[str, int], source: Any = None) -> socket.socket:
@@ -77,8 +91,5 @@ class Deadline:
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            for sock, fd in self._watched:
-                # A closed socket's fd may already be someone else's. A detached one (its
-                # fd taken over by a TLS socket) is still this attempt's connection.
-                if not getattr(sock, "_closed", False):
-                    _shut(fd)
+            for fd, ends in self._watched:
+                _shut(fd, ends)
