@@ -113,7 +113,7 @@ class WebhookConfig(_Section):
     name: DestinationName | None = None
     url: HttpUrl
     secret_env: str | None = None
-    format: Literal["json", "slack"] = "json"
+    format: Literal["json", "slack", "discord"] = "json"
     timeout_seconds: float = Field(default=15, gt=0)
 
 

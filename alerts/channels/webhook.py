@@ -12,6 +12,7 @@ from alerts.channels.deadline import Deadline
 from alerts.channels.httpopen import opener
 from alerts.destinations import mask_url
 from alerts.records import Alert, DeliveryResult
+from alerts.render.chat import discord_json
 from alerts.render.common import one_line
 from alerts.render.payloads import (
     encode,
@@ -37,7 +38,7 @@ class WebhookChannel(Channel):
         (unix seconds; now by default)."""
         s = self.settings
         timestamp = int(time.time()) if timestamp is None else timestamp
-        payload = slack_json(alert) if s.format == "slack" else event_json(alert)
+        payload = {"slack": slack_json, "discord": discord_json}.get(s.format, event_json)(alert)
         body = encode(payload)
         headers = {
             "Content-Type": "application/json; charset=utf-8",

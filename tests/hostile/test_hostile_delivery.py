@@ -150,15 +150,16 @@ def test_headlines_cannot_ping_a_chat_room_or_disguise_a_link(tmp_path, receiver
     path = hooks_config(
         tmp_path,
         webhook(chat.url("/own-slack"), fmt="slack"),
+        webhook(chat.url("/own-discord"), fmt="discord"),
         '[[alerts.apprise]]\nurl = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7"\n',
         '[[alerts.apprise]]\nurl = "discord://417429632418316298/JHZ7lQml277CDHmQKMHI8qBe7bk"\n',
     )
     article_url = "https://kcdaily.test/news/2026/officer-fires?id=7&ref=rss"
     store = queue_one_alert(path, url=article_url, title=HOSTILE_TITLE)
     config = load_config(path)
-    assert dispatch_due(store, config).sent == 3
+    assert dispatch_due(store, config).sent == 4
     by_path = {req.path.split("/")[1]: json.loads(req.body) for req in chat.seen}
-    assert set(by_path) == {"own-slack", "services", "discord"}
+    assert set(by_path) == {"own-slack", "own-discord", "services", "discord"}
 
     own = by_path["own-slack"]
     own_texts = [own["text"], *re.findall(r'"text": "((?:[^"\\]|\\.)*)"', json.dumps(own))]
@@ -172,13 +173,17 @@ def test_headlines_cannot_ping_a_chat_room_or_disguise_a_link(tmp_path, receiver
     assert "&lt;!channel&gt;" in attachment["text"]
     assert article_url.replace("&", "&amp;") in attachment["text"]  # Slack's escape of &
 
-    discord = by_path["discord"]["content"]
-    assert not re.search(r"@(everyone|here|\d)", discord), discord
-    assert not re.search(r"(?<!\\)<[@#!]", discord), discord
-    # A masked link is [label](url) with an unescaped bracket; none is left.
-    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", discord), discord
-    assert "@\u200beveryone" in discord and "\\[legit.example\\](http://evil.test)" in discord
-    assert f"Link: {article_url}\n" in discord
+    own_discord = by_path["own-discord"]
+    assert own_discord["allowed_mentions"] == {"parse": []}  # Discord's own switch, too
+    for discord in (by_path["discord"]["content"], own_discord["content"]):
+        assert not re.search(r"@(everyone|here|\d)", discord), discord
+        assert not re.search(r"(?<!\\)<[@#!]", discord), discord
+        # A masked link is [label](url) with an unescaped bracket; none is left.
+        assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", discord), discord
+        assert "@\u200beveryone" in discord
+        assert "\\[legit.example\\](http://evil.test)" in discord
+        assert f"{article_url}\n" in discord
+    assert f"Link: {article_url}\n" in by_path["discord"]["content"]
 
 
 def test_dripping_receivers_are_cut_at_their_deadline_and_delay_no_one_else(
