@@ -8,7 +8,6 @@ the editor back to the page that now shows it. Corrections carry the editor and 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -24,29 +23,12 @@ from store.schema import incidents
 
 log = logging.getLogger("oiswatch.desk")
 
-# Facts an editor may correct, and how the form's text becomes the stored value.
+# The facts the form offers; ``incidents.edit.correct_fact`` reads the editor's text
+# ("yes", "Harlow Springs, OH", "A. Smith, B. Jones", "2026-12-01") and says what is wrong.
 FACT_FIELDS = (
-    "fatal", "agencies", "place", "city", "state", "date", "victim_name", "officer_names",
+    "fatal", "anyone_hit", "agencies", "investigating_agency", "place", "date",
+    "victim_name", "victim_age", "officer_names",
 )  # fmt: skip
-
-
-def fact_value(field: str, raw: str) -> Any:
-    """The form's text as the fact's value; ValueError when it cannot be one."""
-    raw = raw.strip()[:300]
-    if field == "fatal":
-        values = {"yes": True, "no": False, "unknown": None}
-        if raw not in values:
-            raise ValueError("fatal is yes, no or unknown")
-        return values[raw]
-    if field in ("agencies", "officer_names"):
-        return [part.strip() for part in raw.split(",") if part.strip()]
-    if field == "date":
-        return date.fromisoformat(raw).isoformat() if raw else None
-    if field == "state":
-        if raw and not (len(raw) == 2 and raw.isalpha()):
-            raise ValueError("state is a two-letter postal code")
-        return raw.upper() or None
-    return raw or None
 
 
 def _note(form: Any) -> str | None:
@@ -152,7 +134,7 @@ async def fact(request: Request) -> Response:
     from incidents.edit import correct_fact
 
     def apply() -> str:
-        value = fact_value(field, str(form.get("value", "")))
+        value = str(form.get("value", "")).strip()[:300]
         with request.app.state.store.begin() as conn:
             incident_id = _incident_id(conn, request.path_params["uid"])
             correct_fact(conn, incident_id, field, value, request.state.editor, _note(form))

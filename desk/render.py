@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from desk import highlight
 
@@ -42,6 +44,14 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def masked(url: str) -> str:
+    """A store URL as a page may show it: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
 def environment(zone: tzinfo) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -61,7 +71,7 @@ def environment(zone: tzinfo) -> Environment:
         return highlight.mark_spans(sentence, marks)
 
     env.filters.update(
-        when=when, safe_url=safe_url, yes_no=yes_no, show=show, spans=spans,
+        when=when, safe_url=safe_url, masked=masked, yes_no=yes_no, show=show, spans=spans,
         paragraphs=highlight.paragraphs,
     )  # fmt: skip
     return env

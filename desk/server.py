@@ -53,7 +53,13 @@ class Desk:
         self.address = self.sock.getsockname()[:2]
         app = create_app(config, store, health)
         settings = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", server_header=False
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            server_header=False,
+            # Never uvloop: a global loop policy would reach the daemon's reactor.
+            loop="asyncio",
         )
         self.server = uvicorn.Server(settings)
         self._thread: threading.Thread | None = None

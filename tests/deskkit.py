@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import requests
 from alert_fixtures import HttpReceiver
 from kit import free_port, oiswatch, scrapy, write_config
@@ -172,3 +173,36 @@ class Editor:
         return self.post(
             "/login", {"name": name, "password": password, "next": "/incidents"}, page="/login"
         )
+
+
+# -- pytest fixtures (a plugin: tests/conftest.py registers this module) -------------------
+
+
+@pytest.fixture(scope="module")
+def hook() -> Iterator[HttpReceiver]:
+    receiver = HttpReceiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="module")
+def base_store(tmp_path_factory: pytest.TempPathFactory, hook: HttpReceiver) -> Path:
+    return build_store(tmp_path_factory.mktemp("desk-store"), hook)
+
+
+@pytest.fixture
+def db(base_store: Path, tmp_path: Path) -> Path:
+    return copy_store(base_store, tmp_path)
+
+
+@pytest.fixture
+def desk(db: Path, tmp_path: Path, hook: HttpReceiver) -> Iterator[Desk]:
+    with served(desk_config(tmp_path, db, hook)) as d:
+        yield d
+
+
+@pytest.fixture
+def editor(desk: Desk) -> Editor:
+    e = Editor.at(desk)
+    assert e.login().status_code == 303
+    return e

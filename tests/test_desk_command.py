@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
 import requests
-from kit import Proc, free_port, oiswatch, stop_all, wait_until, write_config
+from kit import Proc, free_port, oiswatch, oiswatch_run, stop_all, wait_until, write_config
 
 from config import load_config
 from desk.auth import check_password
@@ -76,3 +77,42 @@ def test_a_port_in_use_is_one_error_line(tmp_path: Path):
         f"oiswatch: the desk cannot listen on 127.0.0.1:{port}: Address already in use "
         "(set [web] port, or enabled = false)"
     ], result.stderr
+
+
+def test_run_serves_the_desk_beside_the_daemon_and_stops_cleanly(tmp_path: Path):
+    port = free_port()
+    entry = oiswatch("web", "add-user", "dana", "--password-stdin", stdin="long enough\n")
+    config = write_config(tmp_path, f"[web]\nport = {port}\n", entry.stdout)
+    proc = oiswatch_run(config, tmp_path / "run.log")
+    try:
+        wait_until("the daemon runs", lambda: "oiswatch running" in proc.log(), watch=proc)
+        desk = requests.Session()
+        page = desk.get(f"http://127.0.0.1:{port}/login", timeout=10)
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert token, page.text
+        form = {"csrf": token.group(1), "name": "dana", "password": "long enough"}
+        answer = desk.post(f"http://127.0.0.1:{port}/login", data=form, timeout=10)
+        assert answer.status_code == 200 and "Incidents" in answer.text
+        assert listening_on(port) == {"0100007F"}
+    finally:
+        codes = stop_all([proc])
+    assert codes["run"] == 0, proc.log()
+    assert "oiswatch stopped" in proc.log()
+    assert not listening_on(port)
+
+
+def test_run_with_the_desk_port_in_use_says_so_in_one_line(tmp_path: Path):
+    entry = oiswatch("web", "add-user", "dana", "--password-stdin", stdin="long enough\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = write_config(tmp_path, f"[web]\nport = {port}\n", entry.stdout)
+        result = oiswatch("--config", str(config), "run", timeout=60)
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "oiswatch:" in line]
+    assert errors == [
+        f"oiswatch: the desk cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(set [web] port, or enabled = false)"
+    ], result.stderr
+    assert "Traceback" not in result.stderr

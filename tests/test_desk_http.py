@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alert_fixtures import HttpReceiver
-from deskkit import (
-    EDITOR,
-    HOSTILE_TITLE,
-    PASSWORD,
-    Editor,
-    build_store,
-    copy_store,
-    desk_config,
-    served,
-)
+from deskkit import EDITOR, HOSTILE_TITLE, PASSWORD, Editor, desk_config, served
 
 from desk.server import Desk
 
@@ -42,36 +32,6 @@ TROOPER = "No one hurt after trooper fires at armed man"
 DEPUTY = "Tamarack County deputy fires at driver"
 BAR = "Police investigating after man killed in shooting"
 STANDOFF = "Standoff in Briar Glen ends peacefully after six hours"
-
-
-@pytest.fixture(scope="module")
-def hook() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory, hook: HttpReceiver) -> Path:
-    return build_store(tmp_path_factory.mktemp("desk-store"), hook)
-
-
-@pytest.fixture
-def db(base_store: Path, tmp_path: Path) -> Path:
-    return copy_store(base_store, tmp_path)
-
-
-@pytest.fixture
-def desk(db: Path, tmp_path: Path, hook: HttpReceiver) -> Iterator[Desk]:
-    with served(desk_config(tmp_path, db, hook)) as d:
-        yield d
-
-
-@pytest.fixture
-def editor(desk: Desk) -> Editor:
-    e = Editor.at(desk)
-    assert e.login().status_code == 303
-    return e
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
