@@ -151,7 +151,11 @@ class Editor:
 
     @classmethod
     def at(cls, desk: Desk) -> Editor:
-        return cls(desk.url, requests.Session())
+        return cls.at_url(desk.url)
+
+    @classmethod
+    def at_url(cls, base: str) -> Editor:
+        return cls(base, requests.Session())
 
     def get(self, path: str, **kwargs: object) -> requests.Response:
         kwargs.setdefault("headers", {"Accept": "text/html"})
