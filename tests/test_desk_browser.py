@@ -8,6 +8,7 @@ look at what editors see.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -107,3 +108,58 @@ def test_an_editor_logs_in_and_reads_every_page(page, db: Path, shots: Path) -> 
     assert dialogs == []
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
+
+
+def test_an_editor_marks_a_false_alarm_and_moves_a_report(page, db: Path, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("incidents.edit", reason="issue13-review's corrections are not merged")
+    log_in(page)
+    page.click("text=Man killed after firing at Harlow Springs officers during traffic stop")
+    page.wait_for_url(re.compile(r".*/incidents/[0-9a-f]{20}$"))
+    incident_url = page.url
+
+    # False alarm on the first report, from its article page, with a note.
+    page.click("article.report h3 a >> nth=0")
+    page.wait_for_url(re.compile(r".*/articles/\d+$"))
+    article_id = int(page.url.rsplit("/", 1)[1])
+    page.fill("input[name=note]", "a training exercise")
+    page.click("button[value=false_alarm]")
+    page.wait_for_selector("text=Labelled false alarm by dana")
+
+    # Move the follow-up to the trooper's incident, from the incident page.
+    page.goto(incident_url)
+    report = page.locator("article.report", has_text="Man fatally shot by Harlow Springs police")
+    follow_id = int(report.get_attribute("id").removeprefix("article-"))
+    report.locator("select[name=to]").select_option(
+        label=re.compile(r"No one hurt after trooper fires.*")  # type: ignore[arg-type]
+    )
+    report.locator("button", has_text="Move").click()
+    page.wait_for_selector("text=Man fatally shot by Harlow Springs police identified")
+    assert "No one hurt after trooper fires" in page.inner_text("h1")
+    page.screenshot(path=str(Path(os.environ.get("OISWATCH_DESK_SHOTS") or db.parent) /
+                         "after-move.png"), full_page=True)  # fmt: skip
+
+    with sqlite3.connect(db) as conn:
+        landed = conn.execute(
+            "SELECT editor, action, article_id, note FROM corrections ORDER BY id"
+        ).fetchall()
+        moved_to = conn.execute(
+            "SELECT incidents.title FROM incident_articles JOIN incidents "
+            "ON incidents.id = incident_id WHERE article_id = ?",
+            (follow_id,),
+        ).fetchone()
+    assert landed == [
+        ("dana", "false_alarm", article_id, "a training exercise"),
+        ("dana", "move", follow_id, None),
+    ]
+    assert moved_to[0].startswith("No one hurt after trooper fires")
+
+    # The labelled data sees it: the feedback export has the false alarm, as not an OIS.
+    from kit import oiswatch
+
+    config = next(db.parent.glob("desk.toml"))
+    exported = oiswatch("--config", str(config), "feedback", "export")
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert [(r["id"], r["label"], r["labelled_by"]) for r in rows] == [
+        (f"oiswatch-{article_id}", "not_ois", "dana")
+    ]
