@@ -125,15 +125,17 @@ def test_an_editor_marks_a_false_alarm_and_moves_a_report(page, db: Path, desk: 
     page.click("button[value=false_alarm]")
     page.wait_for_selector("text=Labelled false alarm by dana")
 
-    # Move the follow-up to the trooper's incident, from the incident page.
+    # Move the follow-up to the trooper's incident, from the incident page (the false alarm
+    # left it there alone).
     page.goto(incident_url)
     report = page.locator("article.report", has_text="Man fatally shot by Harlow Springs police")
     follow_id = int(report.get_attribute("id").removeprefix("article-"))
     choice = report.locator("select[name=to] option", has_text="No one hurt after trooper fires")
     report.locator("select[name=to]").select_option(value=choice.get_attribute("value"))
     report.locator("button", has_text="Move").click()
-    page.wait_for_selector("text=Man fatally shot by Harlow Springs police identified")
+    page.wait_for_url(lambda url: url != incident_url)
     assert "No one hurt after trooper fires" in page.inner_text("h1")
+    assert "Man fatally shot by Harlow Springs police identified" in page.inner_text("main")
     page.screenshot(path=str(Path(os.environ.get("OISWATCH_DESK_SHOTS") or db.parent) /
                          "after-move.png"), full_page=True)  # fmt: skip
 
