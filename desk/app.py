@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.sessions import SessionMiddleware
@@ -27,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from config import Config
 from desk import actions, auth, links, login, pages
 from desk.render import environment
+from desk.respond import refusal
 from store import Store
 from store.keys import key
 
@@ -106,6 +108,7 @@ def create_app(
     https = config.web.public_url.startswith("https://")
     app = Starlette(
         routes=routes(),
+        exception_handlers={HTTPException: refusal},
         middleware=[
             Middleware(
                 SessionMiddleware,

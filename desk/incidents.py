@@ -162,6 +162,7 @@ class Sent:
     outbox_id: int
     event: str
     article_id: int | None
+    article_title: str | None
     destination: str
     status: str
     sent_at: datetime | None
@@ -223,10 +224,11 @@ def detail(conn: Connection, incident_id: int) -> Incident:
         )
     )  # fmt: skip
     sent = tuple(
-        Sent(r.id, r.event, r.article_id, r.destination, r.status, r.sent_at, r.last_error)
+        Sent(r.id, r.event, r.article_id, r.title, r.destination, r.status, r.sent_at, r.last_error)
         for r in conn.execute(
-            select(outbox, alerts.c.event, alerts.c.article_id)
+            select(outbox, alerts.c.event, alerts.c.article_id, articles.c.title)
             .join(alerts, alerts.c.id == outbox.c.alert_id)
+            .outerjoin(articles, articles.c.id == alerts.c.article_id)
             .where(alerts.c.incident_id == incident_id)
             .order_by(outbox.c.id)
         )

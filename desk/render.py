@@ -44,6 +44,21 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def told(detail: dict[str, Any]) -> Markup:
+    """What a correction's detail says, for people: incidents named by their ids (linked),
+    a fact as "field = value"; the store's row numbers left out."""
+    if "field" in detail:
+        return Markup("{} = {}").format(detail["field"], show(detail.get("value")))
+    parts = []
+    for key, value in sorted(detail.items()):
+        if key.endswith("uid") and isinstance(value, str):
+            name = key.removesuffix("uid").strip("_").replace("_", " ") or "incident"
+            parts.append(Markup('{} <a href="/incidents/{}">{}</a>').format(name, value, value))
+        elif not (key.endswith("incident") or key in ("merged", "new", "set")):
+            parts.append(Markup("{}: {}").format(key.replace("_", " "), show(value)))
+    return Markup("; ").join(parts)
+
+
 def masked(url: str) -> str:
     """A store URL as a page may show it: without its password."""
     try:
@@ -71,7 +86,7 @@ def environment(zone: tzinfo) -> Environment:
         return highlight.mark_spans(sentence, marks)
 
     env.filters.update(
-        when=when, safe_url=safe_url, masked=masked, yes_no=yes_no, show=show, spans=spans,
-        paragraphs=highlight.paragraphs,
+        when=when, safe_url=safe_url, masked=masked, told=told, yes_no=yes_no, show=show,
+        spans=spans, paragraphs=highlight.paragraphs,
     )  # fmt: skip
     return env

@@ -36,3 +36,10 @@ async def checked_form(request: Request) -> FormData:
     if not auth.csrf_ok(request.session, form.get("csrf")):
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
     return form
+
+
+async def refusal(request: Request, exc: Exception) -> HTMLResponse:
+    """An HTTPException as a page that says what went wrong (escaped like everything)."""
+    assert isinstance(exc, HTTPException)
+    return page(request, "message.html", status_code=exc.status_code, message=exc.detail,
+                status=exc.status_code)  # fmt: skip
