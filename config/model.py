@@ -105,6 +105,7 @@ class WebhookConfig(_Section):
 
 class AppriseConfig(_Section):
     url: str = Field(min_length=3)
+    timeout_seconds: float = Field(default=30, gt=0)
 
 
 class DigestConfig(_Section):

@@ -60,6 +60,11 @@ def place_key(city: str | None) -> str | None:
     return " ".join(city.casefold().replace(".", "").split()) or None if city else None
 
 
+def state_code(name: str | None) -> str | None:
+    """A state's postal code from its name or abbreviation ("Okla." → "OK"), if known."""
+    return _state_code(name)
+
+
 def _state_code(name: str | None) -> str | None:
     if not name:
         return None
@@ -259,7 +264,11 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     if not ids:
         return []
     wanted = sorted(ids)
-    rows = conn.execute(select(incidents).where(incidents.c.id.in_(wanted))).all()
+    # An incident merged into another has no reports left: the one it went into is found
+    # by its own keys and facts.
+    rows = conn.execute(
+        select(incidents).where(incidents.c.id.in_(wanted), incidents.c.merged_into.is_(None))
+    ).all()
     members: dict[int, list[Features]] = {r.id: [] for r in rows}
     names_of: dict[int, set[str]] = {r.id: set() for r in rows}
     member_rows = conn.execute(
@@ -270,7 +279,7 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
             articles.c.content_hash,
         )
         .join(articles, articles.c.id == incident_articles.c.article_id)
-        .where(incident_articles.c.incident_id.in_(wanted))
+        .where(incident_articles.c.incident_id.in_(sorted(members)))
     ).all()
     for m in member_rows:
         member_names = frozenset(json.loads(m.names))
@@ -288,6 +297,8 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
         )
     out = []
     for r in rows:
+        if not members[r.id]:
+            continue  # every report left it (false alarms): nothing to match a report with
         base = _facts(r)
         facts = Features(
             signature=(),
@@ -312,14 +323,21 @@ def uid_of(conn: Connection, incident_id: int) -> str:
 
 
 def _stored_facts(merged: dict[str, Any], feats: Features, old: dict[str, Any]) -> str:
-    """The incident's facts column: the merged facts plus what grouping matches on."""
+    """The incident's facts column: the merged facts plus what grouping matches on, and the
+    facts editors corrected (``facts.EDITED``), which win over the merged ones."""
     victims = sorted(set(old.get("victims") or ()) | set(feats.victims))
     officers = sorted(set(old.get("officer_keys") or ()) | set(feats.officers))
     streets = sorted(set(old.get("streets") or ()) | set(feats.streets))
-    return json.dumps(
-        {**merged, "victims": victims, "officer_keys": officers, "streets": streets},
-        sort_keys=True,
-    )
+    edited = old.get(incident_facts.EDITED) or {}
+    stored = {
+        **incident_facts.apply_edits(merged, edited),
+        "victims": victims,
+        "officer_keys": officers,
+        "streets": streets,
+    }
+    if edited:
+        stored[incident_facts.EDITED] = edited
+    return json.dumps(stored, sort_keys=True)
 
 
 def _add_keys(conn: Connection, incident_id: int, feats: Features) -> None:
@@ -421,7 +439,8 @@ def attach(
     _member(conn, incident_id, article_id, relation, similarity, feats, now)
     old = json.loads(row.facts) if row.facts else {}
     old_facts = {f: old.get(f) for f in incident_facts.FIELDS}
-    merged = incident_facts.merge(old_facts, report.facts)
+    edited = old.get(incident_facts.EDITED)
+    merged = incident_facts.apply_edits(incident_facts.merge(old_facts, report.facts), edited)
     changed = incident_facts.changes(old_facts, merged) if relation != Relation.COPY else ()
     # An event date comes only from reports of the shooting itself (not follow-ups), and
     # the earliest report's is the one kept.
@@ -494,7 +513,13 @@ def incidents_since(conn: Connection, since: datetime, until: datetime) -> list[
     """Incidents opened or updated in [since, until), for the digest."""
     ids = conn.execute(
         select(incidents.c.id)
-        .where(incidents.c.updated_at >= since, incidents.c.updated_at < until)
+        .where(
+            incidents.c.updated_at >= since,
+            incidents.c.updated_at < until,
+            incidents.c.merged_into.is_(None),
+        )
         .order_by(incidents.c.opened_at)
     ).all()
-    return [snapshot(conn, r.id) for r in ids]
+    shown = [snapshot(conn, r.id) for r in ids]
+    # One whose every report an editor marked a false alarm is no incident to list.
+    return [s for s in shown if s.articles]

@@ -170,12 +170,20 @@ def _articles_of(conn: Connection, incident_id: int) -> list[ExportArticle]:
 
 def incident_records(store: Store, since: datetime | None = None) -> Iterator[dict[str, Any]]:
     """Every incident (opened at or after ``since``), oldest first."""
-    query = select(incidents).order_by(incidents.c.opened_at, incidents.c.id)
+    # A merged incident's reports are in the one it went into; one whose every report was
+    # marked a false alarm has none: neither is a row of the trackers.
+    query = (
+        select(incidents)
+        .where(incidents.c.merged_into.is_(None))
+        .order_by(incidents.c.opened_at, incidents.c.id)
+    )
     if since is not None:
         query = query.where(incidents.c.opened_at >= since.astimezone(UTC))
     with store.engine.connect() as conn:
         for row in conn.execute(query).all():
-            yield incident_record(row, _articles_of(conn, row.id))
+            arts = _articles_of(conn, row.id)
+            if arts:
+                yield incident_record(row, arts)
 
 
 def csv_cell(value: Any) -> str:

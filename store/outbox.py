@@ -93,7 +93,11 @@ def _entry(row: Row[Any]) -> OutboxEntry:
 
 
 def due(
-    conn: Connection, now: datetime, limit: int = 100, ids: Iterable[int] | None = None
+    conn: Connection,
+    now: datetime,
+    limit: int = 100,
+    ids: Iterable[int] | None = None,
+    destination: str | None = None,
 ) -> list[OutboxEntry]:
     query = (
         _query()
@@ -103,8 +107,25 @@ def due(
     )
     if ids is not None:
         query = query.where(outbox.c.id.in_(list(ids)))
+    if destination is not None:
+        query = query.where(outbox.c.destination == destination)
     rows = conn.execute(query).all()
     return [_entry(r) for r in rows]
+
+
+def due_destinations(
+    conn: Connection, now: datetime, ids: Iterable[int] | None = None
+) -> list[str]:
+    """The destination keys with rows due, each once, the longest-waiting first."""
+    query = (
+        select(outbox.c.destination, func.min(outbox.c.next_attempt_at).label("first"))
+        .where(outbox.c.status == OutboxStatus.PENDING, outbox.c.next_attempt_at <= now)
+        .group_by(outbox.c.destination)
+        .order_by("first", outbox.c.destination)
+    )
+    if ids is not None:
+        query = query.where(outbox.c.id.in_(list(ids)))
+    return [str(row[0]) for row in conn.execute(query).all()]
 
 
 def get(conn: Connection, entry_id: int) -> OutboxEntry | None:
@@ -154,7 +175,11 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
 
 
 def claim_next(
-    conn: Connection, now: datetime, lease: float, only: Collection[int] | None = None
+    conn: Connection,
+    now: datetime,
+    lease: float,
+    only: Collection[int] | None = None,
+    destination: str | None = None,
 ) -> OutboxEntry | None:
     """PostgreSQL: lock the next due row, skipping rows other dispatchers hold, and lease it.
 
@@ -171,6 +196,8 @@ def claim_next(
     )
     if only is not None:
         query = query.where(outbox.c.id.in_(list(only)))
+    if destination is not None:
+        query = query.where(outbox.c.destination == destination)
     entry_id = conn.execute(query).scalar()
     if entry_id is None:
         return None
@@ -246,4 +273,20 @@ def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
     )
     if entry_ids is not None:
         query = query.where(outbox.c.id.in_(entry_ids))
+    return conn.execute(query).rowcount
+
+
+def withdraw(conn: Connection, alert_ids: Collection[int], reason: str) -> int:
+    """Dismiss the pending rows of these alerts, never to be sent (an editor marked their
+    article a false alarm); ``reason`` is kept as the row's error. How many changed.
+
+    A row a dispatcher has already claimed may still go out: its send is in flight.
+    """
+    if not alert_ids:
+        return 0
+    query = (
+        update(outbox)
+        .where(outbox.c.alert_id.in_(list(alert_ids)), outbox.c.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DISMISSED, last_error=reason[:2000])
+    )
     return conn.execute(query).rowcount
