@@ -9,7 +9,9 @@ is alerted only when asked (``alert``), and only if it never alerted before.
 
 Editors' labels win: an article an editor labelled keeps its label whatever the rules say
 now (its new verdict is stored, but it is not grouped or alerted by this; the report says
-the label stands). An article no longer flagged stays in its incident until an editor marks
+the label stands); an article whose verdict is as it was but still contradicts its label is
+reported too ("rules disagree"), so the rules can be measured against the desk. An article no
+longer flagged stays in its incident until an editor marks
 it a false alarm: the report lists it for them.
 """
 
@@ -27,7 +29,7 @@ from classifier.rules import Rules
 from config.model import Config
 from incidents.db import incident_of, uid_of
 from incidents.rebuild import load_article
-from records import Article, Correction, FetchStatus, Verdict, codec
+from records import Article, Correction, CorrectionAction, FetchStatus, Verdict, codec
 from store import Store, utcnow
 from store.corrections import labels
 from store.schema import articles
@@ -35,6 +37,15 @@ from store.schema import articles
 NEWLY_FLAGGED = "newly flagged"
 NO_LONGER_FLAGGED = "no longer flagged"
 CATEGORY = "category"
+# The verdict is as it was, and it still contradicts an editor's label: what the rules have
+# yet to learn from the desk.
+DISAGREES = "rules disagree"
+# What each label says the rules should do: flag it, or not (borderline says neither).
+_LABEL_FLAGS = {
+    CorrectionAction.FALSE_ALARM: False,
+    CorrectionAction.MISSED: True,
+    CorrectionAction.CONFIRMED: True,
+}
 
 
 @dataclass(frozen=True)
@@ -152,8 +163,14 @@ def _change(
     was, now_flagged = _flagged(old, config), _flagged(new, config)
     before = old.category if old else None
     if was == now_flagged and before == new.category:
-        return None
-    kind = CATEGORY if was == now_flagged else (NEWLY_FLAGGED if now_flagged else NO_LONGER_FLAGGED)
+        wanted = _LABEL_FLAGS.get(label.action) if label is not None else None
+        if label is None or wanted is None or wanted == now_flagged:
+            return None
+        kind = DISAGREES
+    elif was == now_flagged:
+        kind = CATEGORY
+    else:
+        kind = NEWLY_FLAGGED if now_flagged else NO_LONGER_FLAGGED
     return Change(
         article_id=article.article_id or 0,
         title=article.title,

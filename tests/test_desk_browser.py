@@ -111,7 +111,6 @@ def test_an_editor_logs_in_and_reads_every_page(page, db: Path, shots: Path) -> 
 
 
 def test_an_editor_marks_a_false_alarm_and_moves_a_report(page, db: Path, desk: Desk) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("incidents.edit", reason="issue13-review's corrections are not merged")
     log_in(page)
     page.click("text=Man killed after firing at Harlow Springs officers during traffic stop")
     page.wait_for_url(re.compile(r".*/incidents/[0-9a-f]{20}$"))
@@ -166,3 +165,9 @@ def test_an_editor_marks_a_false_alarm_and_moves_a_report(page, db: Path, desk: 
     assert [(r["id"], r["label"], r["labelled_by"]) for r in rows] == [
         (f"oiswatch-{article_id}", "not_ois", "dana")
     ]
+
+    # And reclassify: the current rules still flag it, and it says the editor disagrees.
+    reclassified = oiswatch("--config", str(config), "reclassify", "--dry-run")
+    assert reclassified.returncode == 0, reclassified.stderr
+    (line,) = [x for x in reclassified.stdout.splitlines() if f" {article_id} " in x]
+    assert line.startswith("rules disagree") and "editor's label false_alarm stands" in line

@@ -179,6 +179,28 @@ def test_reclassify_reports_stores_and_groups_what_the_current_rules_change(tmp_
     assert "0 newly flagged, 0 no longer flagged, 0 other category" in again.stdout
 
 
+def test_reclassify_lists_labels_the_rules_still_contradict(tmp_path) -> None:
+    """The rules flag it as they did, and an editor said false alarm: reclassify says so,
+    as what the rules have yet to learn; a label the rules agree with is not listed."""
+    path, store = setup(tmp_path)
+    config = load_config(path)
+    try:
+        wrong = store_article(store, config, stale("https://kc.test/w", "Police kill man", STORY_A))
+        right = store_article(store, config, stale("https://kc.test/r", "Officer shoots", STORY_B))
+        label_article(store, config, wrong, CorrectionAction.FALSE_ALARM, "maria")
+        label_article(store, config, right, CorrectionAction.CONFIRMED, "maria")
+    finally:
+        store.close()
+    dry = oiswatch("--config", str(path), "reclassify", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    (line,) = [x for x in dry.stdout.splitlines() if x.startswith("rules disagree")]
+    assert re.search(rf"^rules disagree\s+{wrong}\s+ois -> ois\s+Police kill man", line)
+    assert line.endswith("(editor's label false_alarm stands)")
+    assert dry.stdout.splitlines()[-1].endswith(
+        "(dry run: nothing stored); the rules disagree with 1 editor's label(s)"
+    )
+
+
 def test_reclassify_alert_sends_newly_flagged_articles(tmp_path, http) -> None:
     path, store = setup(tmp_path, http.url())
     config = load_config(path)

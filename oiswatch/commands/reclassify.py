@@ -28,7 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from classifier.from_config import rules_path
     from classifier.rules import load_rules
-    from oiswatch.reclassify import CATEGORY, NEWLY_FLAGGED, NO_LONGER_FLAGGED, reclassify
+    from oiswatch.reclassify import (
+        CATEGORY,
+        DISAGREES,
+        NEWLY_FLAGGED,
+        NO_LONGER_FLAGGED,
+        reclassify,
+    )
     from oiswatch.service import open_existing_store
 
     config = load(args)
@@ -56,5 +62,10 @@ def run(args: argparse.Namespace) -> int:
         f"{outcome.count(NO_LONGER_FLAGGED)} no longer flagged, "
         f"{outcome.count(CATEGORY)} other category"
         + (" (dry run: nothing stored)" if args.dry_run else "")
+        + (
+            f"; the rules disagree with {outcome.count(DISAGREES)} editor's label(s)"
+            if outcome.count(DISAGREES)
+            else ""
+        )
     )
     return 0
