@@ -28,7 +28,15 @@ from records import ArticleRef, IncidentRef, Relation
 from store.engine import inserted_id
 from store.schema import articles, incident_articles, incident_keys, incidents
 
-__all__ = ["agency_key", "attach", "candidates", "features_of", "open_incident", "snapshot"]
+__all__ = [
+    "agency_key",
+    "attach",
+    "candidates",
+    "features_of",
+    "load",
+    "open_incident",
+    "snapshot",
+]
 
 # An incident stays open to new reports from its city this long after its last one.
 OPEN_DAYS = 30
@@ -256,10 +264,20 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
                 select(incident_keys.c.incident_id).where(incident_keys.c.key.in_(sorted(names)))
             ).scalars()
         )
+    return load(conn, ids)
+
+
+def load(conn: Connection, ids: set[int] | list[int]) -> list[Candidate]:
+    """The incidents ``ids`` as the rule sees them: merged facts, members' signatures and
+    names. Incidents merged into another, or left with no report, are not among them."""
     if not ids:
         return []
     wanted = sorted(ids)
-    rows = conn.execute(select(incidents).where(incidents.c.id.in_(wanted))).all()
+    # An incident merged into another has no reports left: the one it went into is found
+    # by its own keys and facts.
+    rows = conn.execute(
+        select(incidents).where(incidents.c.id.in_(wanted), incidents.c.merged_into.is_(None))
+    ).all()
     members: dict[int, list[Features]] = {r.id: [] for r in rows}
     names_of: dict[int, set[str]] = {r.id: set() for r in rows}
     member_rows = conn.execute(
@@ -270,7 +288,7 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
             articles.c.content_hash,
         )
         .join(articles, articles.c.id == incident_articles.c.article_id)
-        .where(incident_articles.c.incident_id.in_(wanted))
+        .where(incident_articles.c.incident_id.in_(sorted(members)))
     ).all()
     for m in member_rows:
         member_names = frozenset(json.loads(m.names))
@@ -288,6 +306,8 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
         )
     out = []
     for r in rows:
+        if not members[r.id]:
+            continue  # every report left it (false alarms): nothing to match a report with
         base = _facts(r)
         facts = Features(
             signature=(),
@@ -302,6 +322,12 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
         )
         out.append(Candidate(r.id, facts, tuple(members[r.id])))
     return out
+
+
+def first_of(conn: Connection, incident_id: int) -> int:
+    """The article id of the incident's first report."""
+    query = select(incidents.c.first_article_id).where(incidents.c.id == incident_id)
+    return int(conn.execute(query).scalar_one())
 
 
 def uid_of(conn: Connection, incident_id: int) -> str:

@@ -169,13 +169,20 @@ def _articles_of(conn: Connection, incident_id: int) -> list[ExportArticle]:
 
 
 def incident_records(store: Store, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Every incident (opened at or after ``since``), oldest first."""
-    query = select(incidents).order_by(incidents.c.opened_at, incidents.c.id)
+    """Every incident (opened at or after ``since``), oldest first. One merged into another
+    is exported as part of it; one left with no report is not an incident."""
+    query = (
+        select(incidents)
+        .where(incidents.c.merged_into.is_(None))
+        .order_by(incidents.c.opened_at, incidents.c.id)
+    )
     if since is not None:
         query = query.where(incidents.c.opened_at >= since.astimezone(UTC))
     with store.engine.connect() as conn:
         for row in conn.execute(query).all():
-            yield incident_record(row, _articles_of(conn, row.id))
+            reports = _articles_of(conn, row.id)
+            if reports:
+                yield incident_record(row, reports)
 
 
 def csv_cell(value: Any) -> str:
