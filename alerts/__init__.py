@@ -11,7 +11,7 @@ See ``alerts/README.md`` for the delivery guarantees, ``incidents/README.md`` fo
 """
 
 from alerts.digest import send_digest
-from alerts.dispatch import dispatch_due, resend, send_test
+from alerts.dispatch import dispatch_due, resend, resend_many, send_test
 from alerts.intake import enqueue, is_alertable
 from alerts.records import Alert, DeliveryResult, DispatchStats
 
@@ -23,6 +23,7 @@ __all__ = [
     "enqueue",
     "is_alertable",
     "resend",
+    "resend_many",
     "send_digest",
     "send_test",
 ]

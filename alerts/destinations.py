@@ -1,8 +1,11 @@
 """Where alerts go: one stable key per configured destination.
 
 Keys name the destination, not its position in the file, so reordering or reloading the
-configuration never queues an alert twice: "email", "webhook:<hash of URL>",
-"apprise:<hash of URL>", and "digest:<date>" for the daily digest.
+configuration never queues an alert twice. A destination with a ``name`` is keyed
+"name:<name>": its outbox rows follow the name, and its address is read from the
+configuration when each is sent, so fixing a URL re-targets what is pending or failed.
+Unnamed ones are keyed by what they are: "email", "webhook:<hash of URL>",
+"apprise:<hash of URL>"; and "digest:<date>" for the daily digest.
 """
 
 from __future__ import annotations
@@ -58,22 +61,36 @@ class Destination:
     kind: str  # email | webhook | apprise
     label: str  # for people and logs: never holds a secret
     settings: Any  # the config section it was built from
+    name: str | None = None
+    # Keys it also answers to: a named destination's unnamed key, so the rows queued
+    # before it was given a name still reach it.
+    aliases: tuple[str, ...] = ()
+
+    def answers_to(self, key: str) -> bool:
+        return key == self.key or key in self.aliases
+
+
+def _destination(kind: str, plain_key: str, label: str, settings: Any) -> Destination:
+    name = settings.name
+    if not name:
+        return Destination(plain_key, kind, label, settings)
+    return Destination(f"name:{name}", kind, f"{name} ({label})", settings, name, (plain_key,))
 
 
 def destinations(alerts: AlertsConfig) -> list[Destination]:
     out = []
     if alerts.email:
         rcpt = ", ".join(alerts.email.recipients)
-        out.append(Destination("email", "email", f"email to {rcpt}", alerts.email))
+        out.append(_destination("email", "email", f"email to {rcpt}", alerts.email))
     for hook in alerts.webhooks:
         url = str(hook.url)
         out.append(
-            Destination(f"webhook:{url_key(url)}", "webhook", f"webhook {mask_url(url)}", hook)
+            _destination("webhook", f"webhook:{url_key(url)}", f"webhook {mask_url(url)}", hook)
         )
     for app in alerts.apprise:
         out.append(
-            Destination(
-                f"apprise:{url_key(app.url)}", "apprise", f"apprise {mask_url(app.url)}", app
+            _destination(
+                "apprise", f"apprise:{url_key(app.url)}", f"apprise {mask_url(app.url)}", app
             )
         )
     # The same URL listed twice is one destination, not two deliveries.
@@ -81,3 +98,19 @@ def destinations(alerts: AlertsConfig) -> list[Destination]:
     for d in out:
         unique.setdefault(d.key, d)
     return list(unique.values())
+
+
+def find(alerts: AlertsConfig, key: str) -> Destination | None:
+    """The configured destination a stored outbox key names: by its key, else an alias."""
+    configured = destinations(alerts)
+    exact = next((d for d in configured if d.key == key), None)
+    return exact or next((d for d in configured if key in d.aliases), None)
+
+
+def keys_for(alerts: AlertsConfig, name: str) -> set[str]:
+    """Every outbox key ``--to NAME`` means: a destination's name, key or label, with its
+    aliases; else ``name`` itself (a key of a destination no longer configured)."""
+    for d in destinations(alerts):
+        if name in (d.name, d.key):
+            return {d.key, *d.aliases}
+    return {name}

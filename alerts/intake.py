@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from alerts.destinations import destinations
 from alerts.records import Alert
@@ -43,14 +43,17 @@ def enqueue(
     article: Article,
     config: Config,
     now: datetime | None = None,
+    *,
+    flagged: bool = False,
 ) -> int:
     """Group the article into an incident and queue its alerts; returns outbox rows written.
 
     Storing the same article again writes nothing. Articles with ``alert`` false (backfills)
     still join incidents, so later reports thread onto them, but raise no alert.
+    ``flagged``: an editor says it is a police shooting, whatever the verdict says.
     """
     now = now or utcnow()
-    if not is_alertable(article.verdict, config.alerts):
+    if not flagged and not is_alertable(article.verdict, config.alerts):
         return 0
     if incidents.incident_of(conn, article_id) is not None:
         return 0
@@ -145,6 +148,13 @@ def _merge_linked(
     lines = tuple(m.line() for m in merges if not (event == Event.INCIDENT_NEW and m.gone == incident_id))
     first = incidents.first_of(conn, kept) == article_id
     return kept, Event.INCIDENT_EARLIER if first else Event.INCIDENT_UPDATE, lines
+
+
+def has_alert(conn: Connection, article_id: int) -> bool:
+    """Whether the article ever had an alert: one per article, whatever happens after (a
+    false alarm withdrawn, a label changed, a rule changed)."""
+    query = select(alerts_table.c.id).where(alerts_table.c.key == f"article:{article_id}")
+    return conn.execute(query).first() is not None
 
 
 def insert_alert(conn: Connection, key: str, alert: Alert) -> int:

@@ -12,6 +12,17 @@ from records.codec import Timestamp
 
 
 @dataclass(frozen=True)
+class DeskLinks:
+    """Where an alert leads on the editors' desk, computed when it is sent: the article's
+    and the incident's pages, and the signed one-click links (``alerts.links``)."""
+
+    article: str
+    incident: str
+    false_alarm: str
+    wrong_incident: str
+
+
+@dataclass(frozen=True)
 class Alert:
     """What one alert says. ``delivery_id`` is set per destination by the dispatcher."""
 
@@ -27,6 +38,8 @@ class Alert:
     delivery_id: Annotated[str, Field(exclude=True)] = ""
     # What this report changed in the incident's facts ("fatal: no → yes").
     changes: tuple[str, ...] = ()
+    # Not part of the stored payload either: signed and dated when sent.
+    links: Annotated[DeskLinks | None, Field(exclude=True)] = None
 
     @property
     def is_test(self) -> bool:

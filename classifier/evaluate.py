@@ -143,10 +143,10 @@ def print_report(report: EvalReport, out: TextIO) -> None:
         score: FieldScore = getattr(report, name)
         w(f"{name} right on true positives: {score.right}/{score.known} "
           f"= {score.accuracy:.3f}\n")  # fmt: skip
-    w(f"\nerrors ({len(report.errors)}):\n")
+    w(f"\nerrors ({len(report.errors)}): {c.fn} missed (FN), {c.fp} false alarms (FP)\n")
     for e in report.errors:
         r, v = e.row, e.verdict
-        kind = "FN" if r["label"] == "ois" else "FP"
+        kind = "FN missed" if r["label"] == "ois" else "FP false alarm"
         w(f"- {kind} {r['id']} label={r['label']} category={r.get('category')} "
           f"predicted={v.category} score={v.score:.2f}\n")  # fmt: skip
         w(f"  title: {r.get('title')}\n  reason: {v.reason}\n")

@@ -9,10 +9,18 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 BUNDLED_CONFIG = Path(__file__).resolve().parent / "oiswatch.toml"
 ENV_VAR = "OISWATCH_CONFIG"
@@ -85,7 +93,12 @@ class ClassifierConfig(_Section):
     region: tuple[str, ...] = ()
 
 
+# A destination's name: what its outbox rows refer to, so its address can change.
+DestinationName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=60)]
+
+
 class EmailConfig(_Section):
+    name: DestinationName | None = None
     host: str
     port: int = Field(default=587, ge=1, le=65535)
     sender: str
@@ -97,14 +110,17 @@ class EmailConfig(_Section):
 
 
 class WebhookConfig(_Section):
+    name: DestinationName | None = None
     url: HttpUrl
     secret_env: str | None = None
-    format: Literal["json", "slack"] = "json"
+    format: Literal["json", "slack", "discord"] = "json"
     timeout_seconds: float = Field(default=15, gt=0)
 
 
 class AppriseConfig(_Section):
+    name: DestinationName | None = None
     url: str = Field(min_length=3)
+    timeout_seconds: float = Field(default=30, gt=0)
 
 
 class DigestConfig(_Section):
@@ -142,6 +158,16 @@ class AlertsConfig(_Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> AlertsConfig:
+        given = [self.email.name] if self.email else []
+        given += [d.name for d in self.webhooks] + [d.name for d in self.apprise]
+        names = [n for n in given if n]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"destination name {twice[0]!r} is used by two destinations")
+        return self
 
 
 class ClusterConfig(_Section):

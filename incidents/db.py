@@ -68,6 +68,11 @@ def place_key(city: str | None) -> str | None:
     return " ".join(city.casefold().replace(".", "").split()) or None if city else None
 
 
+def state_code(name: str | None) -> str | None:
+    """A state's postal code from its name or abbreviation ("Okla." → "OK"), if known."""
+    return _state_code(name)
+
+
 def _state_code(name: str | None) -> str | None:
     if not name:
         return None
@@ -338,14 +343,21 @@ def uid_of(conn: Connection, incident_id: int) -> str:
 
 
 def _stored_facts(merged: dict[str, Any], feats: Features, old: dict[str, Any]) -> str:
-    """The incident's facts column: the merged facts plus what grouping matches on."""
+    """The incident's facts column: the merged facts plus what grouping matches on, and the
+    facts editors corrected (``facts.EDITED``), which win over the merged ones."""
     victims = sorted(set(old.get("victims") or ()) | set(feats.victims))
     officers = sorted(set(old.get("officer_keys") or ()) | set(feats.officers))
     streets = sorted(set(old.get("streets") or ()) | set(feats.streets))
-    return json.dumps(
-        {**merged, "victims": victims, "officer_keys": officers, "streets": streets},
-        sort_keys=True,
-    )
+    edited = old.get(incident_facts.EDITED) or {}
+    stored = {
+        **incident_facts.apply_edits(merged, edited),
+        "victims": victims,
+        "officer_keys": officers,
+        "streets": streets,
+    }
+    if edited:
+        stored[incident_facts.EDITED] = edited
+    return json.dumps(stored, sort_keys=True)
 
 
 def _add_keys(conn: Connection, incident_id: int, feats: Features) -> None:
@@ -447,7 +459,8 @@ def attach(
     _member(conn, incident_id, article_id, relation, similarity, feats, now)
     old = json.loads(row.facts) if row.facts else {}
     old_facts = {f: old.get(f) for f in incident_facts.FIELDS}
-    merged = incident_facts.merge(old_facts, report.facts)
+    edited = old.get(incident_facts.EDITED)
+    merged = incident_facts.apply_edits(incident_facts.merge(old_facts, report.facts), edited)
     changed = incident_facts.changes(old_facts, merged) if relation != Relation.COPY else ()
     # An event date comes only from reports of the shooting itself (not follow-ups), and
     # the earliest report's is the one kept.
@@ -520,7 +533,13 @@ def incidents_since(conn: Connection, since: datetime, until: datetime) -> list[
     """Incidents opened or updated in [since, until), for the digest."""
     ids = conn.execute(
         select(incidents.c.id)
-        .where(incidents.c.updated_at >= since, incidents.c.updated_at < until)
+        .where(
+            incidents.c.updated_at >= since,
+            incidents.c.updated_at < until,
+            incidents.c.merged_into.is_(None),
+        )
         .order_by(incidents.c.opened_at)
     ).all()
-    return [snapshot(conn, r.id) for r in ids]
+    shown = [snapshot(conn, r.id) for r in ids]
+    # One whose every report an editor marked a false alarm is no incident to list.
+    return [s for s in shown if s.articles]

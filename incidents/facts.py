@@ -116,6 +116,18 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Facts an editor corrected are kept in the incident's facts under this key, {field: value},
+# and win over whatever reports say, now and later (``apply_edits`` after every merge).
+EDITED = "edited"
+
+
+def apply_edits(merged: dict[str, Any], edited: dict[str, Any] | None) -> dict[str, Any]:
+    """``merged`` with every fact an editor corrected put back: an editor's fact wins."""
+    if not edited:
+        return merged
+    return {**merged, **{f: v for f, v in edited.items() if f in FIELDS}}
+
+
 def _show(value: Any) -> str:
     if value is None or value == []:
         return "unknown"

@@ -6,7 +6,8 @@ Jobs (APScheduler's AsyncIOScheduler on the reactor's loop):
   next turn instead of piling up; polls themselves run one at a time;
 - alert delivery every ``schedule.dispatch_seconds`` (retries; a poll also delivers at once);
 - the daily digest at ``alerts.digest.hour`` in ``alerts.timezone``, when configured;
-- the lock heartbeat.
+- and, on a thread of its own (``oiswatch.lease``), the lock's heartbeat: a loop held up by
+  a big page or a slow parse must not let another process take a live daemon's store.
 
 SIGTERM / SIGINT: the scheduler is paused (no new work), what is running gets
 ``grace_seconds`` to finish, then it is cancelled; the lock is released and the process
@@ -29,7 +30,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from oiswatch.cycle import Cycle
-from store.lock import HEARTBEAT_SECONDS, LockLost, ServiceLock
+from oiswatch.lease import LeaseKeeper
+from store.lock import HEARTBEAT_SECONDS, LockLost, ServiceLock, StoreLock
 
 log = logging.getLogger("oiswatch.daemon")
 
@@ -112,14 +114,12 @@ class Daemon:
         )
         log.info("digest: %s", result)
 
-    async def _heartbeat(self) -> None:
-        try:
-            self.lock.heartbeat()
-        except LockLost as exc:
-            log.error("%s; stopping", exc)
-            self.exit_code = 1
-            self.lock_lost = True
-            self.request_stop("lock lost")
+    def _lock_lost(self, exc: LockLost) -> None:
+        """On the loop: the leader lock's session broke; stop scheduling, stand by."""
+        log.error("%s; stopping", exc)
+        self.exit_code = 1
+        self.lock_lost = True
+        self.request_stop("lock lost")
 
     def _schedule(self, scheduler: AsyncIOScheduler) -> None:
         schedule = self.config.schedule
@@ -151,13 +151,6 @@ class Daemon:
                 id="digest",
                 **common,
             )
-        # Not tracked: the heartbeat must keep running while a shutdown waits on the rest.
-        scheduler.add_job(
-            self._heartbeat,
-            IntervalTrigger(seconds=self.heartbeat_seconds),
-            id="heartbeat",
-            **common,
-        )
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -175,20 +168,27 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig.name)
         self.cycle.recover()
+        # Started first and stopped last: the lease is kept while work in flight finishes.
+        lease = LeaseKeeper(
+            self.lock,
+            self.heartbeat_seconds,
+            lambda exc: loop.call_soon_threadsafe(self._lock_lost, exc),
+            hard_exit=isinstance(self.lock, StoreLock),
+        ).start()
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
         self._schedule(scheduler)
         scheduler.start()
         log.info("oiswatch running (pid %d); store %s", self.lock.pid, self.cycle.store.url)
         try:
             await self._stop.wait()
-            # No new work; the heartbeat goes on so nobody takes the store while we finish.
+            # No new work; the lease is still renewed so nobody takes the store meanwhile.
             for job in scheduler.get_jobs():
-                if job.id != "heartbeat":
-                    job.pause()
+                job.pause()
             await self._drain()
         finally:
             scheduler.shutdown(wait=False)
             self.cycle.close()
+            lease.stop()
             self.lock.release()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)

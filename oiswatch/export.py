@@ -169,8 +169,9 @@ def _articles_of(conn: Connection, incident_id: int) -> list[ExportArticle]:
 
 
 def incident_records(store: Store, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Every incident (opened at or after ``since``), oldest first. One merged into another
-    is exported as part of it; one left with no report is not an incident."""
+    """Every incident (opened at or after ``since``), oldest first."""
+    # A merged incident's reports are in the one it went into; one whose every report was
+    # marked a false alarm has none: neither is a row of the trackers.
     query = (
         select(incidents)
         .where(incidents.c.merged_into.is_(None))
@@ -180,9 +181,9 @@ def incident_records(store: Store, since: datetime | None = None) -> Iterator[di
         query = query.where(incidents.c.opened_at >= since.astimezone(UTC))
     with store.engine.connect() as conn:
         for row in conn.execute(query).all():
-            reports = _articles_of(conn, row.id)
-            if reports:
-                yield incident_record(row, reports)
+            arts = _articles_of(conn, row.id)
+            if arts:
+                yield incident_record(row, arts)
 
 
 def csv_cell(value: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -17,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from config import Config
 from oiswatch.cycle import Cycle
+from oiswatch.lease import LeaseKeeper
 from oiswatch.logs import setup_logging
 from store import Store, StoreError, utcnow
 from store.lock import HEARTBEAT_SECONDS, LockHeld, StoreLock
@@ -128,11 +128,10 @@ def release_interrupted_alerts(store: Store, now: datetime | None = None) -> Non
         )
 
 
-async def keep_alive(lock: StoreLock) -> None:
-    """Heartbeat the lock until cancelled (a long poll must not look dead)."""
-    while True:
-        await asyncio.sleep(HEARTBEAT_SECONDS)
-        lock.heartbeat()
+def keep_alive(lock: StoreLock) -> LeaseKeeper:
+    """Heartbeat the lock from a thread until stopped (a long poll must not look dead, nor a
+    loop held up by a slow parse let another process take the store)."""
+    return LeaseKeeper(lock, HEARTBEAT_SECONDS, hard_exit=True).start()
 
 
 def dispatch(store: Store, config: Config) -> Any:

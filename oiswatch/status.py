@@ -152,7 +152,11 @@ def gather(config: Config, store: Store, now: datetime | None = None) -> Status:
                 r.uid, r.opened_at, ", ".join(p for p in (r.city, r.state) if p) or None, r.title
             )
             for r in conn.execute(
-                select(incidents).order_by(incidents.c.opened_at.desc()).limit(RECENT_INCIDENTS)
+                # One merged into another is shown as that one.
+                select(incidents)
+                .where(incidents.c.merged_into.is_(None))
+                .order_by(incidents.c.opened_at.desc())
+                .limit(RECENT_INCIDENTS)
             )
         )
     runs = recent_runs(store.engine, 1)

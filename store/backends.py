@@ -32,9 +32,12 @@ class Backend(ABC):
         lease: float,
         limit: int,
         only: Collection[int] | None = None,
+        destination: str | None = None,
     ) -> Iterator[Claim | None]:
         """Due outbox rows, each leased to this dispatcher for ``lease`` seconds, with its
-        alert; None for a row another dispatcher took first (skipped)."""
+        alert; None for a row another dispatcher took first (skipped). Each row is claimed
+        only when the caller asks for it, just before it is sent, so its lease needs to
+        outlast one attempt, not the whole batch. ``destination``: that key's rows only."""
 
     @abstractmethod
     def scheduler_lock(self, engine: Engine, url: str, purpose: str) -> ServiceLock:
@@ -54,9 +57,10 @@ class SQLiteBackend(Backend):
         lease: float,
         limit: int,
         only: Collection[int] | None = None,
+        destination: str | None = None,
     ) -> Iterator[Claim | None]:
         with engine.connect() as conn:
-            due = outbox.due(conn, now, limit, only)
+            due = outbox.due(conn, now, limit, only, destination)
         for entry in due:
             with engine.begin() as conn:
                 if not outbox.claim(conn, entry, now, lease):
@@ -82,10 +86,11 @@ class PostgreSQLBackend(Backend):
         lease: float,
         limit: int,
         only: Collection[int] | None = None,
+        destination: str | None = None,
     ) -> Iterator[Claim | None]:
         for _ in range(limit):
             with engine.begin() as conn:
-                entry = outbox.claim_next(conn, now, lease, only)
+                entry = outbox.claim_next(conn, now, lease, only, destination)
                 if entry is None:
                     return
                 claim = Claim(entry, outbox.alert_payload(conn, entry.alert_id))

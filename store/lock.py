@@ -10,6 +10,7 @@ process on this host that no longer exists.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -34,6 +35,8 @@ locks = Table(
     Column("started_at", UTCDateTime, nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
 )
+
+log = logging.getLogger("oiswatch.lock")
 
 LOCK_NAME = "oiswatch"
 HEARTBEAT_SECONDS = 10.0
@@ -79,7 +82,7 @@ class LockHeld(RuntimeError):
 
     def __init__(self, holder: Holder) -> None:
         self.holder = holder
-        super().__init__(f"the store is in use by oiswatch {holder.describe()}")
+        super().__init__(f"the store is in use by {holder.describe()}")
 
 
 class LockLost(RuntimeError):
@@ -196,6 +199,18 @@ class StoreLock(ServiceLock):
                 return self.acquire(now)
             raise LockHeld(current)
         self.held = True
+        silent = (now - holder.heartbeat_at).total_seconds()
+        why = (
+            "its process is gone"
+            if silent <= self.stale_after.total_seconds()
+            else (f"no heartbeat for {silent:.0f} s")
+        )
+        log.warning(
+            "took the store lock over from %s: %s. If that process is alive it "
+            "stops at its next heartbeat.",
+            holder.describe(),
+            why,
+        )
 
     def heartbeat(self, now: datetime | None = None) -> None:
         """Show we are alive; raise LockLost if someone took the lock from us."""
@@ -208,7 +223,9 @@ class StoreLock(ServiceLock):
             ).rowcount
         if n != 1:
             self.held = False
-            raise LockLost("the store lock was taken over by another process")
+            holder = self.holder()
+            by = holder.describe() if holder else "another process (since gone)"
+            raise LockLost(f"the store lock was taken over by {by}")
 
     def release(self) -> None:
         if not self.held:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, select, update
+from sqlalchemy import Connection, Row, Select, and_, func, or_, select, update
 
 from records import OutboxStatus
 from records.codec import Timestamp
@@ -93,7 +93,11 @@ def _entry(row: Row[Any]) -> OutboxEntry:
 
 
 def due(
-    conn: Connection, now: datetime, limit: int = 100, ids: Iterable[int] | None = None
+    conn: Connection,
+    now: datetime,
+    limit: int = 100,
+    ids: Iterable[int] | None = None,
+    destination: str | None = None,
 ) -> list[OutboxEntry]:
     query = (
         _query()
@@ -103,8 +107,25 @@ def due(
     )
     if ids is not None:
         query = query.where(outbox.c.id.in_(list(ids)))
+    if destination is not None:
+        query = query.where(outbox.c.destination == destination)
     rows = conn.execute(query).all()
     return [_entry(r) for r in rows]
+
+
+def due_destinations(
+    conn: Connection, now: datetime, ids: Iterable[int] | None = None
+) -> list[str]:
+    """The destination keys with rows due, each once, the longest-waiting first."""
+    query = (
+        select(outbox.c.destination, func.min(outbox.c.next_attempt_at).label("first"))
+        .where(outbox.c.status == OutboxStatus.PENDING, outbox.c.next_attempt_at <= now)
+        .group_by(outbox.c.destination)
+        .order_by("first", outbox.c.destination)
+    )
+    if ids is not None:
+        query = query.where(outbox.c.id.in_(list(ids)))
+    return [str(row[0]) for row in conn.execute(query).all()]
 
 
 def get(conn: Connection, entry_id: int) -> OutboxEntry | None:
@@ -154,7 +175,11 @@ def claim(conn: Connection, entry: OutboxEntry, now: datetime, lease: float) -> 
 
 
 def claim_next(
-    conn: Connection, now: datetime, lease: float, only: Collection[int] | None = None
+    conn: Connection,
+    now: datetime,
+    lease: float,
+    only: Collection[int] | None = None,
+    destination: str | None = None,
 ) -> OutboxEntry | None:
     """PostgreSQL: lock the next due row, skipping rows other dispatchers hold, and lease it.
 
@@ -171,6 +196,8 @@ def claim_next(
     )
     if only is not None:
         query = query.where(outbox.c.id.in_(list(only)))
+    if destination is not None:
+        query = query.where(outbox.c.destination == destination)
     entry_id = conn.execute(query).scalar()
     if entry_id is None:
         return None
@@ -237,6 +264,62 @@ def reset(conn: Connection, entry_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def reset_many(
+    conn: Connection,
+    now: datetime,
+    *,
+    failed: bool,
+    dead: bool,
+    destinations: Collection[str] | None = None,
+) -> list[int]:
+    """Make rows pending again, due now, with a fresh attempt budget, in bulk: the ``failed``
+    ones (pending, waiting for a retry after an error) and/or the ``dead`` ones, of the
+    given destination keys only if any. Returns their ids, oldest first."""
+    kinds = []
+    if failed:
+        kinds.append(
+            and_(
+                outbox.c.status == OutboxStatus.PENDING,
+                outbox.c.attempts > 0,
+                outbox.c.last_error.is_not(None),
+            )
+        )
+    if dead:
+        kinds.append(outbox.c.status == OutboxStatus.DEAD)
+    if not kinds:
+        return []
+    query = select(outbox.c.id).where(or_(*kinds)).order_by(outbox.c.id)
+    if destinations is not None:
+        query = query.where(outbox.c.destination.in_(list(destinations)))
+    ids = [int(i) for i in conn.execute(query).scalars()]
+    if ids:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(ids))
+            .values(
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                queued_at=now,
+                next_attempt_at=now,
+                sent_at=None,
+            )
+        )
+    return ids
+
+
+def by_destination(conn: Connection) -> dict[str, dict[str, int]]:
+    """Rows per destination key and status, for `check-config`."""
+    rows = conn.execute(
+        select(outbox.c.destination, outbox.c.status, func.count()).group_by(
+            outbox.c.destination, outbox.c.status
+        )
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for key, status, n in rows:
+        out.setdefault(str(key), {})[str(status)] = int(n)
+    return out
+
+
 def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
     """Mark dead rows (the given ones, or all) as seen and let go; how many changed."""
     query = (
@@ -246,4 +329,20 @@ def dismiss(conn: Connection, entry_ids: Collection[int] | None) -> int:
     )
     if entry_ids is not None:
         query = query.where(outbox.c.id.in_(entry_ids))
+    return conn.execute(query).rowcount
+
+
+def withdraw(conn: Connection, alert_ids: Collection[int], reason: str) -> int:
+    """Dismiss the pending rows of these alerts, never to be sent (an editor marked their
+    article a false alarm); ``reason`` is kept as the row's error. How many changed.
+
+    A row a dispatcher has already claimed may still go out: its send is in flight.
+    """
+    if not alert_ids:
+        return 0
+    query = (
+        update(outbox)
+        .where(outbox.c.alert_id.in_(list(alert_ids)), outbox.c.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DISMISSED, last_error=reason[:2000])
+    )
     return conn.execute(query).rowcount

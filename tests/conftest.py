@@ -9,8 +9,8 @@ import pytest
 # Fixtures shared by the suite, registered as plugins so a test names them as arguments and
 # imports nothing: PostgreSQL/Redis servers and the per-backend store_url (cluster_fixtures),
 # the alert receivers and a store (alert_fixtures), the service tests' site and webhook
-# receiver (servicekit).
-pytest_plugins = ("cluster_fixtures", "alert_fixtures", "servicekit")
+# receiver (servicekit), the desk's store filled by real crawls and its server (deskkit).
+pytest_plugins = ("cluster_fixtures", "alert_fixtures", "servicekit", "deskkit")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

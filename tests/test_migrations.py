@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, select, text
 
 from records import Article
 from store import Store
+from store.fulltext import include_name
 from store.migrate import FIRST_REVISION, all_metadata, current_revision, head_revision, upgrade
 from store.schema import articles, feeds
 
@@ -94,7 +95,10 @@ def test_migrations_and_models_agree(store_url: str) -> None:
     upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), all_metadata()
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_name}
+            ),
+            all_metadata(),
         )
     engine.dispose()
     assert diff == [], f"models differ from the migrations' head; add a revision: {diff}"

@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
+from typing import Any
 
 from alerts.channels.base import Channel, mask, secret
+from alerts.channels.deadline import Deadline
 from alerts.records import Alert, DeliveryResult
 from alerts.render.mail import build_message
 from config.model import EmailConfig
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client whose connection the attempt's deadline ends."""
+
+    def __init__(self, deadline: Deadline, **kwargs: Any) -> None:
+        self.deadline = deadline
+        super().__init__(**kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        self._host = host  # STARTTLS checks the certificate against it
+        return self.deadline.connect((host, port), self.source_address)
+
+
+class _SMTPSSL(smtplib.SMTP_SSL):
+    def __init__(self, deadline: Deadline, **kwargs: Any) -> None:
+        self.deadline = deadline
+        super().__init__(**kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # What SMTP_SSL does, on a socket the deadline watches (the TLS one shares its fd).
+        self._host = host
+        sock = self.deadline.connect((host, port), self.source_address)
+        return self.context.wrap_socket(sock, server_hostname=self._host)
 
 
 class EmailChannel(Channel):
@@ -22,13 +49,19 @@ class EmailChannel(Channel):
         self.recipients = recipients or settings.recipients
         self.label = label or f"email to {', '.join(self.recipients)}"
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, deadline: Deadline) -> smtplib.SMTP:
         s = self.settings
+        smtp: smtplib.SMTP
         if s.security == "tls":
-            return smtplib.SMTP_SSL(
-                s.host, s.port, timeout=s.timeout_seconds, context=ssl.create_default_context()
+            smtp = _SMTPSSL(
+                deadline, timeout=s.timeout_seconds, context=ssl.create_default_context()
             )
-        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+        else:
+            smtp = _SMTP(deadline, timeout=s.timeout_seconds)
+        code, banner = smtp.connect(s.host, s.port)  # reads the banner, within the deadline
+        if code != 220:
+            smtp.close()
+            raise smtplib.SMTPConnectError(code, banner)
         if s.security == "starttls":
             smtp.starttls(context=ssl.create_default_context())
         return smtp
@@ -45,11 +78,13 @@ class EmailChannel(Channel):
             return self.failed(alert, f"environment variable {missing} is not set")
         message = build_message(alert, s.sender, self.recipients)
         try:
-            with self._connect() as smtp:
+            with Deadline(s.timeout_seconds) as deadline, self._connect(deadline) as smtp:
                 if user and password:
                     smtp.login(user, password)
                 refused = smtp.send_message(message, s.sender, list(self.recipients))
         except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+            if deadline.expired:
+                return self.failed(alert, deadline.why())
             return self.failed(alert, mask(f"{type(exc).__name__}: {exc}", user, password))
         if refused:
             # Some recipients took it: a retry would duplicate it for them, so it counts.

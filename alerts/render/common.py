@@ -51,6 +51,18 @@ def web_link(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+def article_urls(alert: Alert) -> list[str]:
+    """The real URLs an alert links to: its article's, its incident's articles', and the
+    desk's own links."""
+    urls = [alert.article.url] if alert.article else []
+    for inc in (alert.incident, *alert.incidents):
+        urls += [a.url for a in inc.articles] if inc else []
+    if alert.links:
+        links = alert.links
+        urls += [links.article, links.incident, links.false_alarm, links.wrong_incident]
+    return urls
+
+
 def yes_no(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "unknown"}[value]
 

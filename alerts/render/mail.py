@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from html import escape
 
-from alerts.records import Alert
+from alerts.records import Alert, DeskLinks
 from alerts.render.common import facts, headline, highlight, local, one_line, web_link, when
 from records import Event, IncidentRef
 
@@ -79,6 +79,8 @@ def render_text(alert: Alert) -> str:
             f"Published: {when(art.published)}",
         ]
         lines.append(f"Link: {art.url}")
+    if alert.links:
+        lines += ["", *desk_lines(alert.links)]
     if alert.event == "incident.earlier":
         lines += ["", EARLIER_NOTE]
     if alert.changes:
@@ -98,6 +100,25 @@ def render_text(alert: Alert) -> str:
         others = _text_articles(inc)
         lines += ["Other articles about it:", *others] if others else ["No other articles yet."]
     return "\n".join(lines) + "\n"
+
+
+def desk_lines(links: DeskLinks) -> list[str]:
+    """The desk's links as plain text lines (email text part, Apprise)."""
+    return [
+        f"On the desk: {links.article}",
+        f"Its incident: {links.incident}",
+        f"Not a police shooting? One click marks it a false alarm: {links.false_alarm}",
+        f"Not this incident? One click says so: {links.wrong_incident}",
+    ]
+
+
+def _desk_html(links: DeskLinks) -> str:
+    return (
+        f"<p>{_link(links.article, 'Open on the desk')} · "
+        f"{_link(links.incident, 'its incident')}<br>"
+        f"{_link(links.false_alarm, 'False alarm (not a police shooting)')} · "
+        f"{_link(links.wrong_incident, 'Wrong incident')}</p>"
+    )
 
 
 def _link(url: str, label: str) -> str:
@@ -129,6 +150,8 @@ def render_html(alert: Alert) -> str:
             f"{escape(when(art.published))} · "
             f"{_link(art.url, 'read the article')}</p>"
         )
+    if alert.links:
+        parts.append(_desk_html(alert.links))
     if alert.event == "incident.earlier":
         parts.append(f"<p><strong>{escape(EARLIER_NOTE)}</strong></p>")
     if alert.changes:

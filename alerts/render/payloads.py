@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 from typing import Any
 
-from alerts.records import Alert
+from alerts.records import Alert, DeskLinks
 from alerts.render.common import facts, headline, highlight, one_line, web_link, when
 from records import Event
 from records.codec import to_json
@@ -46,6 +47,13 @@ def event_json(alert: Alert) -> dict[str, Any]:
             "facts": dict(inc.facts),
         }
         body["changes"] = list(alert.changes)
+    if alert.links:
+        body["links"] = {
+            "article": alert.links.article,
+            "incident": alert.links.incident,
+            "false_alarm": alert.links.false_alarm,
+            "wrong_incident": alert.links.wrong_incident,
+        }
     if v:
         d = to_json(v)
         body["classification"] = {
@@ -74,6 +82,24 @@ def signature(body: bytes, key: str) -> str:
 def verify(body: bytes, key: str, header: str) -> bool:
     """What a receiver does: compare in constant time."""
     return hmac.compare_digest(signature(body, key), header)
+
+
+def standard_key(secret: str) -> bytes:
+    """The HMAC key of the Standard Webhooks headers: the base64 after a ``whsec_`` prefix
+    (the form their libraries generate), else the secret's own bytes."""
+    if secret.startswith("whsec_"):
+        return base64.b64decode(secret.removeprefix("whsec_"))
+    return secret.encode("utf-8")
+
+
+def standard_signature(delivery_id: str, timestamp: int, body: bytes, secret: str) -> str:
+    """``v1,<base64 HMAC-SHA256 of "id.timestamp.body">``, the webhook-signature header.
+
+    Signing the time with the body lets a receiver refuse a captured delivery replayed later.
+    """
+    signed = f"{delivery_id}.{timestamp}.".encode() + body
+    digest = hmac.new(standard_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
 
 
 def _slack_escape(text: str) -> str:
@@ -129,4 +155,20 @@ def slack_json(alert: Alert) -> dict[str, Any]:
                 ],
             }
         )
+    if alert.links:
+        blocks.append({"type": "context", "elements": [_slack_links(alert.links)]})
     return {"text": text, "blocks": blocks}
+
+
+def _slack_links(links: DeskLinks) -> dict[str, Any]:
+    pairs = (
+        (links.article, "On the desk"),
+        (links.incident, "Its incident"),
+        (links.false_alarm, "False alarm"),
+        (links.wrong_incident, "Wrong incident"),
+    )
+    shown = [
+        f"<{url}|{label}>" if web_link(url) and not set("|<> ") & set(url) else url
+        for url, label in pairs
+    ]
+    return {"type": "mrkdwn", "text": " · ".join(shown)}

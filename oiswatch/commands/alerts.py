@@ -17,8 +17,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     lister.add_argument("--status", choices=[s.value for s in OutboxStatus])
     lister.add_argument("--limit", type=int, default=200)
     lister.add_argument("--json", action="store_true", help="one JSON object per line")
-    resend = sub.add_parser("resend", help="send one outbox row again, now")
-    resend.add_argument("id", type=int, help="the outbox id shown by `oiswatch alerts list`")
+    resend = sub.add_parser(
+        "resend",
+        help="send one outbox row again, now; or in bulk, the failed and/or dead ones",
+    )
+    resend.add_argument(
+        "id", type=int, nargs="?", help="the outbox id shown by `oiswatch alerts list`"
+    )
+    resend.add_argument("--failed", action="store_true", help="every alert waiting for a retry")
+    resend.add_argument("--dead", action="store_true", help="every dead alert")
+    resend.add_argument(
+        "--to",
+        metavar="NAME",
+        help="only those for this destination (its name, or the key `alerts list` shows); "
+        "alone: its failed and dead ones",
+    )
     sub.add_parser("dispatch", help="send the alerts that are due now")
     dismiss = sub.add_parser(
         "dismiss", help="mark dead alerts as seen (kept, resendable; `status --check` passes)"
@@ -64,6 +77,27 @@ def _list(store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _resend(store, config, args: argparse.Namespace) -> int:
+    from alerts import resend, resend_many
+
+    bulk = args.failed or args.dead or args.to is not None
+    if (args.id is None) == (not bulk):
+        print("oiswatch: alerts resend takes an ID, or --failed, --dead and/or --to NAME")
+        return 2
+    if args.id is not None:
+        try:
+            return _report(resend(store, config, args.id))
+        except KeyError as exc:
+            print(f"oiswatch: {exc.args[0]}")
+            return 1
+    # --to alone means everything of that destination that did not get through.
+    failed, dead = (args.failed, args.dead) if args.failed or args.dead else (True, True)
+    n, stats = resend_many(store, config, failed=failed, dead=dead, to=args.to)
+    which = " and ".join(k for k, on in (("failed", failed), ("dead", dead)) if on)
+    print(f"{n} {which} alert(s) re-queued" + (f" for {args.to}" if args.to else ""))
+    return _report(stats)
+
+
 def _report(stats) -> int:
     print(f"sent {stats.sent}, failed {stats.failed} (will retry), dead {stats.dead}")
     for err in stats.errors:
@@ -72,10 +106,18 @@ def _report(stats) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from oiswatch.service import exit_now_if_stuck
+
+    # An Apprise service past its deadline may leave its thread waiting on the receiver:
+    # the outcome is recorded, so the command does not wait for it.
+    return exit_now_if_stuck(_run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     config = load(args)
     if args.action == "test":
         return _test(config)
-    from alerts import dispatch_due, resend
+    from alerts import dispatch_due
     from store import Store
 
     store = Store(config.storage.url)
@@ -90,11 +132,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{n} dead alert(s) dismissed")
             return 0 if n else 1
         if args.action == "resend":
-            try:
-                return _report(resend(store, config, args.id))
-            except KeyError as exc:
-                print(f"oiswatch: {exc.args[0]}")
-                return 1
+            return _resend(store, config, args)
         return _report(dispatch_due(store, config))
     finally:
         store.close()

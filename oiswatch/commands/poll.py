@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from oiswatch.service import (
     EXIT_LOCKED,
@@ -36,11 +35,11 @@ def run(args: argparse.Namespace) -> int:
         # Feeds or receivers that failed are reported in the log and retried next time;
         # the cycle itself ran, which is what the exit status says, unless our own store
         # refused writes (locked by another program, disk full): that needs a person.
-        beat = asyncio.get_running_loop().create_task(keep_alive(lock))
+        lease = keep_alive(lock)
         try:
             await cycle.run("poll")
         finally:
-            beat.cancel()
+            lease.stop()
             cycle.close()
         return EXIT_STORE if cycle.store_failed else 0
 

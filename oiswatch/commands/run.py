@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from oiswatch.service import (
@@ -15,12 +17,17 @@ from oiswatch.service import (
 )
 from store.lock import HEARTBEAT_SECONDS
 
+# A [web] port that cannot be listened on: the operator's configuration to fix.
+EXIT_USAGE = 2
+
 if TYPE_CHECKING:
     import asyncio
 
     from config import Config
+    from desk.server import Desk
     from oiswatch.daemon import Daemon
     from store import Store
+    from store.lock import StoreLock
 
 HELP = "run the service: poll feeds on a schedule, classify, store and deliver alerts"
 
@@ -36,18 +43,66 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from oiswatch import reactor
+def start_desk(config: Config, store: Store) -> Desk | None:
+    """The editors' desk, served from a thread beside the daemon when [web] enabled and
+    someone can log in (a desk with no editor would only refuse everyone).
 
+    Raises DeskBindError when its port cannot be listened on."""
+    import logging
+
+    if not config.web.enabled:
+        return None
+    if not config.web.users and not config.web.proxy_user_header:
+        logging.getLogger("oiswatch.desk").info(
+            "desk not served: no [[web.users]] and no [web] proxy_user_header "
+            "(oiswatch web add-user makes an editor)"
+        )
+        return None
+    from desk.server import Desk
+    from oiswatch.status import gather
+
+    desk = Desk(config, store, gather)
+    desk.start()
+    return desk
+
+
+def run(args: argparse.Namespace) -> int:
     config, store = start_service(args)
     if store.backend.shared:
         # Scaled out: many `oiswatch run` compete; the scheduler lock's holder schedules.
-        return run_as_candidate(config, store, args)
+        # Each serves its desk, leading or standing by.
+        return with_desk(config, store, lambda: run_as_candidate(config, store, args))
     lock = take_lock(store, "oiswatch run")
     if lock is None:
         return EXIT_LOCKED
+    try:
+        code = with_desk(config, store, lambda: run_alone(config, store, lock, args))
+    finally:
+        lock.release()
+        store.close()
+    return exit_now_if_stuck(code)
 
+
+def with_desk(config: Config, store: Store, serve: Callable[[], int]) -> int:
+    """``serve()`` with the desk beside it; a desk port in use is one line and exit 2."""
+    from desk.server import DeskBindError
+
+    try:
+        desk = start_desk(config, store)
+    except DeskBindError as exc:
+        print(f"oiswatch: {exc}", file=sys.stderr)
+        store.close()
+        return EXIT_USAGE
+    try:
+        return serve()
+    finally:
+        if desk is not None:
+            desk.stop()
+
+
+def run_alone(config: Config, store: Store, lock: StoreLock, args: argparse.Namespace) -> int:
     from alerts import send_digest
+    from oiswatch import reactor
     from oiswatch.daemon import Daemon
 
     async def main() -> int:
@@ -56,12 +111,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return await daemon.serve()
 
-    try:
-        code = reactor.run(main)
-    finally:
-        lock.release()
-        store.close()
-    return exit_now_if_stuck(code)
+    return reactor.run(main)
 
 
 def run_as_candidate(config: Config, store: Store, args: argparse.Namespace) -> int:
