@@ -247,6 +247,12 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     return found
 
 
+def telling(found: dict[str, int]) -> bool:
+    """Whether the evidence holds something that tells one shooting from another (a
+    ``TELLING`` kind, or two names shared), not only where and about when."""
+    return any(k in found for k in TELLING) or found.get("name", 0) >= 2 * WEIGHTS["name"]
+
+
 def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
     """The incident ``article`` belongs to, and how; None opens a new incident."""
     best_copy: Match | None = None
@@ -263,7 +269,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
             continue
         found = evidence(article, cand.facts, top)
         total = sum(found.values())
-        if total < THRESHOLD:
+        if total < THRESHOLD or not telling(found):
             continue
         reason = ", ".join(f"{k} {v:+d}" for k, v in found.items()) + f" = {total}"
         shared = sorted(article.names & cand.facts.names)

@@ -1,7 +1,7 @@
 """Grouping reports into incidents through the real classifier and store stage (issue 12).
 
 Every story here is invented for these tests; the labelled sets are in tests/data and scored
-by benchmarks/incidents.py, whose logic runs below as a gate.
+by benchmarks/incident_grouping.py, whose logic runs below as a gate.
 """
 
 from __future__ import annotations
