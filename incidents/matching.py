@@ -302,9 +302,13 @@ def merge(facts: Features, article: Features) -> Features:
 def links(article: Features, joined: Candidate, other: Candidate) -> Match | None:
     """Whether ``article``, which joined ``joined``, shows ``other`` to be the same shooting
     (see the module doc); the Match names ``other``."""
-    if veto(article, other.facts) or veto(joined.facts, other.facts):
+    if veto(article, other.facts):
         return None
-    if veto(other.facts, joined.facts):
+    # Between the incidents themselves only the person shot and the day count: an incident's
+    # place may be a round-up's or a court's dateline, and the article, checked against both
+    # places, is what ties them.
+    between = veto(joined.facts, other.facts) or veto(other.facts, joined.facts)
+    if between in ("different person shot", "different date"):
         return None
     top = max((copy_similarity(article, m) for m in other.members), default=0.0)
     found = evidence(article, other.facts, min(top, 1.0))
