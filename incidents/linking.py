@@ -91,7 +91,9 @@ def _opened(conn: Connection, incident_id: int) -> tuple[datetime, int]:
 
 
 def _describe(conn: Connection, keep: int, gone: int, reason: str) -> Merged:
-    row = conn.execute(select(incidents.c.uid, incidents.c.title).where(incidents.c.id == gone)).one()
+    row = conn.execute(
+        select(incidents.c.uid, incidents.c.title).where(incidents.c.id == gone)
+    ).one()
     count = len(
         conn.execute(
             select(incident_articles.c.article_id).where(incident_articles.c.incident_id == gone)

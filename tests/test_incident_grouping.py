@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from alerts import enqueue
 from alerts.render.mail import render_text, subject
-from benchmarks import incidents as bench
+from benchmarks import incident_grouping as bench
 from classifier import classify
 from classifier.names import people
 from incidents.similarity import proper_names
@@ -369,3 +369,67 @@ def test_a_missing_place_or_date_is_not_agreement() -> None:
     assert match(placed, [Candidate(1, known, (known,))]) is None
     both = Features(**{**placed.__dict__, "event_date": known.event_date})
     assert match(both, [Candidate(1, known, (known,))]) is not None
+
+
+# -- incidents a later report ties together ----------------------------------------------------
+
+TIE_LAWSUIT = (
+    "The family of Marcus Dellinger, who was shot and killed by a Lawrence police officer in "
+    "March, filed a wrongful-death lawsuit Monday against the city. Officer Grant Pelham fired "
+    "four times at Dellinger, the lawsuit says. Dellinger, 29, was unarmed, his family said."
+)
+TIE_BRIEF = (
+    "LAWRENCE, Kan. — A Lawrence police officer shot and killed a man Tuesday night near "
+    "Haskell Avenue and East 19th Street, police said. The Kansas Bureau of Investigation is "
+    "investigating. No officers were hurt."
+)
+TIE_NAMED = (
+    "LAWRENCE, Kan. — The man shot and killed by a Lawrence police officer Tuesday night near "
+    "Haskell Avenue and East 19th Street was identified Wednesday as Marcus Dellinger, 29. "
+    "Officer Grant Pelham fired at Dellinger after a foot chase, police said."
+)
+
+
+def test_a_report_that_ties_two_incidents_merges_them_and_says_so(store) -> None:
+    """A backfill meets a later lawsuit story first and the first brief second: neither says
+    enough to join the other, so each opens an incident. The report naming both the person
+    shot and the street ties them: one incident from then on, first report the earliest, and
+    the tying report's alert says which incident was merged into it."""
+    shot = at("2025-03-11", 22)
+    lawsuit = report(
+        "https://law.test/suit", "Family sues Lawrence", TIE_LAWSUIT, shot + timedelta(days=60)
+    )
+    brief = report(
+        "https://law.test/brief", "Lawrence officer kills man", TIE_BRIEF, shot + timedelta(hours=1)
+    )
+    named = report(
+        "https://law.test/named",
+        "Man killed by Lawrence officer named",
+        TIE_NAMED,
+        shot + timedelta(hours=14),
+    )
+    fetched = shot + timedelta(days=61)
+    keep(store, lawsuit, now=fetched)
+    keep(store, brief, now=fetched + timedelta(minutes=1))
+    ids = incident_ids(store)
+    assert ids["https://law.test/suit"] != ids["https://law.test/brief"]  # not enough alone
+    keep(store, named, now=fetched + timedelta(minutes=2))
+    ids = incident_ids(store)
+    assert len(set(ids.values())) == 1, ids
+    (record,) = incident_records(store)
+    assert record["first_article_url"] == "https://law.test/brief"
+    assert [a["url"] for a in record["articles"]] == [
+        "https://law.test/brief",
+        "https://law.test/named",
+        "https://law.test/suit",
+    ]
+    assert record["victim_name"] == "Marcus Dellinger"
+    events = alert_events(store)
+    assert [e for e, _ in events[:2]] == ["incident.new", "incident.new"]
+    assert events[2] == ("incident.update", "https://law.test/named")
+    with store.engine.connect() as conn:
+        payload = conn.execute(
+            select(alerts_table.c.payload).order_by(alerts_table.c.id.desc())
+        ).scalar()
+    changes = json.loads(payload)["changes"]
+    assert any(c.startswith("merged: incident ") for c in changes), changes
