@@ -145,7 +145,8 @@ def _merge_linked(
         )
     # An incident this report opened and that went into an older one was never alerted:
     # the report is an update (or an earlier report) of the older one, not a merge.
-    lines = tuple(m.line() for m in merges if not (event == Event.INCIDENT_NEW and m.gone == incident_id))
+    opened = event == Event.INCIDENT_NEW
+    lines = tuple(m.line() for m in merges if not (opened and m.gone == incident_id))
     first = incidents.first_of(conn, kept) == article_id
     return kept, Event.INCIDENT_EARLIER if first else Event.INCIDENT_UPDATE, lines
 

@@ -3,8 +3,10 @@
 Reports fetched out of order (a backfill, a feed polled late) can open two incidents for one
 shooting: a follow-up naming the person shot opens one, a brief naming the street and the
 day opens another, and neither says enough to join the other. When a later report joins
-one of them and would join the other as well (``matching.links``), the two are merged (``incidents.rebuild.absorb``): the one editors were
-alerted to first is kept, and the other's reports, keys and alert references move to it.
+one of them and would join the other as well (``matching.links``), the two are merged
+(``incidents.rebuild.absorb``): the one editors were alerted to first is kept, and the
+other's reports, keys and alert references move to it. Two incidents an editor kept apart (a
+report moved or split from one to the other) are never merged again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sqlalchemy import Connection, select
 
 from incidents.db import candidates, load
 from incidents.matching import Features, links
+from incidents.rebuild import absorb
+from store.corrections import kept_apart
 from store.schema import incident_articles, incidents
 
 __all__ = ["Merged", "linked", "merge_linked"]
@@ -53,7 +57,7 @@ def linked(
         return []
     found = []
     for cand in candidates(conn, article, now):
-        if cand.incident_id == incident_id:
+        if cand.incident_id == incident_id or kept_apart(conn, incident_id, cand.incident_id):
             continue
         same = links(article, own[0], cand)
         if same:
@@ -67,8 +71,6 @@ def merge_linked(
     """Merge every incident that ``article``, a report of ``incident_id``, shows to be the
     same shooting (see the module doc); returns the incident that stands for it now and the
     merges made."""
-    from incidents.rebuild import absorb
-
     merged: list[Merged] = []
     current = incident_id
     while len(merged) < MAX_MERGES:
