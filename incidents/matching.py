@@ -23,7 +23,8 @@ What costs most is filing a new shooting under another incident: an editor reads
    with none in common), the same city, the same state, the same day, a shared agency,
    similar text, shared names of streets and people. Both sides naming at least ``MIN_NAMES``
    such names with none in common counts against. The article joins the incident with the
-   highest total of at least ``THRESHOLD``.
+   highest total of at least ``THRESHOLD`` that holds something telling one shooting from
+   another (``telling``: a ``TELLING`` kind or two shared names).
 
 With the weights below, two bare briefs naming only city, day and police are one incident;
 two shootings in one city on one day are two as soon as either names its street or person;
@@ -77,8 +78,9 @@ MERGE_THRESHOLD = 6
 # What tells one shooting from another; city, state, agency, names and a day apart only
 # place it near one.
 IDENTIFYING = ("victim", "officer", "street", "day", "close text")
-# A report joins an incident only with one of these: a report naming only the place, a
-# neighbouring day and a name is as like the shooting down the road the day before.
+# A report joins an incident only with one of these (or two shared names): a report naming
+# only the place, a neighbouring day and one name is as like the shooting down the road the
+# day before.
 TELLING = (*IDENTIFYING, "related text")
 
 

@@ -390,6 +390,33 @@ def test_a_missing_place_or_date_is_not_agreement() -> None:
     assert match(both, [Candidate(1, known, (known,))]) is not None
 
 
+def test_the_city_a_day_apart_and_one_name_do_not_make_one_shooting() -> None:
+    """Albuquerque police on Saturday in the International District, and county deputies on
+    Sunday in the South Valley: the city, a day apart, the state and the neighbourhood's name
+    add up to the threshold but tell nothing about which shooting; two shared names do."""
+    from incidents.matching import Candidate, Features, match
+
+    sunday = Features(
+        signature=(),
+        names=frozenset({"international", "tahoe", "arenal"}),
+        city="Albuquerque",
+        state="NM",
+        event_date=at("2023-10-22").date(),
+        agencies=frozenset({"bernalillo county sheriff"}),
+    )
+    saturday = Features(
+        signature=(),
+        names=frozenset({"international"}),
+        city="Albuquerque",
+        state="NM",
+        event_date=at("2023-10-21").date(),
+        agencies=frozenset({"albuquerque police"}),
+    )
+    assert match(saturday, [Candidate(1, sunday, (sunday,))]) is None
+    two_names = Features(**{**saturday.__dict__, "names": frozenset({"international", "arenal"})})
+    assert match(two_names, [Candidate(1, sunday, (sunday,))]) is not None
+
+
 # -- incidents a later report ties together ----------------------------------------------------
 
 TIE_LAWSUIT = (
