@@ -15,6 +15,7 @@ from alerts.destinations import destinations
 from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
+from incidents import linking
 from incidents.matching import match
 from records import Article, ArticleRef, Category, Event, Relation, Verdict, codec
 from store import outbox, utcnow
@@ -86,6 +87,8 @@ def enqueue(
         # known incident, never a second "new incident".
         event = Event.INCIDENT_EARLIER if joined.earlier else Event.INCIDENT_UPDATE
         changes = joined.changes
+    incident_id, event, merges = _merge_linked(conn, article_id, incident_id, report, event, now)
+    changes += merges
     if not article.alert:
         return 0
     keys = [d.key for d in destinations(config.alerts)]
@@ -111,6 +114,41 @@ def enqueue(
     )
     alert_id = insert_alert(conn, f"article:{article_id}", alert)
     return outbox.add(conn, alert_id, keys, now)
+
+
+def _merge_linked(
+    conn: Connection,
+    article_id: int,
+    incident_id: int,
+    report: incidents.Report,
+    event: Event,
+    now: datetime,
+) -> tuple[int, Event, tuple[str, ...]]:
+    """Merge the incidents this report showed to be its incident's shooting
+    (``incidents.linking``); the incident, event and merge lines its alert carries then."""
+    try:
+        # A savepoint: a merge that fails half-way leaves both incidents as they were.
+        with conn.begin_nested():
+            kept, merges = linking.merge_linked(conn, incident_id, report.features, now)
+    except Exception:  # noqa: BLE001 - a merging bug must not cost the article or its alert
+        log.exception("merging incidents linked by article %s failed", article_id)
+        return incident_id, event, ()
+    if not merges:
+        return incident_id, event, ()
+    for m in merges:
+        log.info(
+            "article %s links incident %s into %s: %s",
+            article_id,
+            m.gone_uid,
+            incidents.uid_of(conn, m.kept),
+            m.reason,
+        )
+    # An incident this report opened and that went into an older one was never alerted:
+    # the report is an update (or an earlier report) of the older one, not a merge.
+    opened = event == Event.INCIDENT_NEW
+    lines = tuple(m.line() for m in merges if not (opened and m.gone == incident_id))
+    first = incidents.first_of(conn, kept) == article_id
+    return kept, Event.INCIDENT_EARLIER if first else Event.INCIDENT_UPDATE, lines
 
 
 def has_alert(conn: Connection, article_id: int) -> bool:

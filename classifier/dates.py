@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from classifier.sentences import split_sentences
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
     name: i
@@ -75,6 +77,31 @@ def incident_date(sentences: Iterable[str], published: date | None) -> date | No
             day = _resolve(m, published)
             if day is not None:
                 return day
+    return None
+
+
+# A sentence about the shooting itself, not the ruling, the hearing or the release.
+_ABOUT_SHOOTING = re.compile(r"\b(?:shot|shoot|shooting|killed|killing|fired|died|death|wounded)\b")
+
+
+def told_date(text: str, published: date | None) -> date | None:
+    """The day of the shooting a later report names ("was killed early on Oct. 21"): the
+    first month and day, before publication, in a sentence about the shooting.
+
+    A follow-up's weekdays and "today" are most often the day of its news (a ruling, a
+    release): only a written month and day is taken.
+    """
+    if published is None:
+        return None
+    for sentence in split_sentences(text):
+        lowered = sentence.text.lower()
+        if not _ABOUT_SHOOTING.search(lowered):
+            continue
+        for m in _WHEN.finditer(lowered):
+            if m["month"]:
+                day = _resolve(m, published)
+                if day is not None and day < published:
+                    return day
     return None
 
 

@@ -75,6 +75,22 @@ _OFFICER_IS = re.compile(
     rf"(?:is|was|has been identified as|was identified as)\s+(?:{_TITLE}\s+)?(?P<first>{_FULL})"
     rf"(?P<second>)"
 )
+# In a story of an officer's trial, the one charged with a killing is that officer: "a jury
+# acquitted a former police officer ... NAME, 35, was charged with second-degree manslaughter
+# in the death of ..." (the trial story often gives no rank). Elsewhere the one charged with a
+# killing is as often the person the police shot, wanted for an earlier one.
+_OFFICER_ON_TRIAL = re.compile(
+    r"(?i:\b(?:acquitted|convicted|indicted|charged with|sentenced|on trial|trial of)\b"
+    r"[^.;]{0,60}\b(?:officer|deputy|trooper|policeman)\b"
+    r"|\b(?:officer|deputy|trooper|policeman)\b[^.;]{0,60}"
+    r"\b(?:was|is|were|been) (?:acquitted|convicted|indicted|charged with|sentenced)\b)"
+)
+_OFFICER_CHARGED = re.compile(
+    rf"(?P<first>{_FULL}){_AGE}?\s+(?:was|is|has been|had been|were)\s+(?:\w+\s+)?"
+    rf"(?:charged with|indicted (?:on|for)|acquitted of|convicted of|found guilty of|tried for)"
+    rf"\s+[^.;]{{0,40}}?\b(?:manslaughter|murder|homicide)\b[^.;]{{0,30}}?"
+    rf"\b(?:death|shooting|killing) of\b(?P<second>)"
+)
 _TITLED = re.compile(rf"(?<![\w.]){_TITLE}\s+(?P<name>{_FULL})(?:\s+and\s+(?P<second>{_FULL}))?")
 _FIRED = r"(?:fired|fire|fires|shot|shoots|opened fire|returned fire|killed)"
 
@@ -121,15 +137,19 @@ def people(title: str, text: str) -> People:
     """The person shot (name and age when given) and the officers who fired."""
     flat = " ".join(filter(None, [title, text])).replace("\n", " ")
     flat = re.sub(r"\s+", " ", flat)
-    officers = _officers(flat)
+    on_trial = any(_OFFICER_ON_TRIAL.search(part) for part in (title or "", text))
+    officers = _officers(flat, on_trial=on_trial)
     officer_keys = {surname_key(o) for o in officers}
     victim, age = _victim(flat, officer_keys)
     return People(victim=victim, victim_age=age, officers=officers)
 
 
-def _officers(text: str) -> tuple[str, ...]:
+def _officers(text: str, *, on_trial: bool = False) -> tuple[str, ...]:
     found: list[str] = []
-    for m in [*_OFFICERS_NAMED.finditer(text), *_OFFICER_IS.finditer(text)]:
+    named = [_OFFICERS_NAMED, _OFFICER_IS]
+    if on_trial:
+        named.append(_OFFICER_CHARGED)
+    for m in [m for pattern in named for m in pattern.finditer(text)]:
         for group in ("first", "second"):
             name = _clean(m.group(group))
             if name and name not in found:

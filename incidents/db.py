@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
+from classifier import dates
 from classifier.names import family_names
 from incidents import facts as incident_facts
 from incidents.facts import agency_key
@@ -28,7 +29,15 @@ from records import ArticleRef, IncidentRef, Relation
 from store.engine import inserted_id
 from store.schema import articles, incident_articles, incident_keys, incidents
 
-__all__ = ["agency_key", "attach", "candidates", "features_of", "open_incident", "snapshot"]
+__all__ = [
+    "agency_key",
+    "attach",
+    "candidates",
+    "features_of",
+    "load",
+    "open_incident",
+    "snapshot",
+]
 
 # An incident stays open to new reports from its city this long after its last one.
 OPEN_DAYS = 30
@@ -175,17 +184,21 @@ def report_of(article: Any) -> Report:
         officers=frozenset(k for o in officers for k in family_names(o)),
         streets=street_names(text),
         followup=followup,
-        told_date=_told_date(v, article.published) if followup else None,
+        told_date=_told_date(v, text, article.published) if followup else None,
     )
     facts = incident_facts.of_report(v, city, state, event_date)
     return Report(feats, facts, article.published, followup)
 
 
-def _told_date(verdict: Any, published: datetime | None) -> date | None:
-    """The shooting's day a follow-up names, when it is before the day it was published
-    (a date equal to it is most often the day of the ruling or the release)."""
-    day = verdict.incident_date if verdict else None
-    return day if day and published and day < published.date() else None
+def _told_date(verdict: Any, text: str, published: datetime | None) -> date | None:
+    """The shooting's day a follow-up names: a written month and day in a sentence about the
+    shooting, else the classifier's date when it is before the day of publication (a date
+    equal to it is most often the day of the ruling or the release)."""
+    if published is None:
+        return None
+    told = dates.told_date(text, published.date())
+    day = told or (verdict.incident_date if verdict else None)
+    return day if day and day < published.date() else None
 
 
 def features_of(article: Any) -> Features:
@@ -226,11 +239,11 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
     """Incidents the article may belong to, found by indexed lookups (see the module doc)."""
     ids: set[int] = set()
     key = place_key(article.city)
-    if article.event_date:
+    # A follow-up's told day finds the incidents of that day however long ago it was.
+    day = article.event_date or article.told_date
+    if day:
         window = timedelta(days=DATE_WINDOW_DAYS)
-        same_day: ColumnElement[bool] = incidents.c.event_date.between(
-            article.event_date - window, article.event_date + window
-        )
+        same_day: ColumnElement[bool] = incidents.c.event_date.between(day - window, day + window)
         if key and not key.endswith(" county"):
             # Incidents in other cities that day cannot match (matching.veto): only those in
             # this city, in a county, or of unknown place are worth reading.
@@ -261,6 +274,12 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
                 select(incident_keys.c.incident_id).where(incident_keys.c.key.in_(sorted(names)))
             ).scalars()
         )
+    return load(conn, ids)
+
+
+def load(conn: Connection, ids: set[int] | list[int]) -> list[Candidate]:
+    """The incidents ``ids`` as the rule sees them: merged facts, members' signatures and
+    names. Incidents merged into another, or left with no report, are not among them."""
     if not ids:
         return []
     wanted = sorted(ids)
@@ -313,6 +332,12 @@ def candidates(conn: Connection, article: Features, now: datetime) -> list[Candi
         )
         out.append(Candidate(r.id, facts, tuple(members[r.id])))
     return out
+
+
+def first_of(conn: Connection, incident_id: int) -> int:
+    """The article id of the incident's first report."""
+    query = select(incidents.c.first_article_id).where(incidents.c.id == incident_id)
+    return int(conn.execute(query).scalar_one())
 
 
 def uid_of(conn: Connection, incident_id: int) -> str:

@@ -23,11 +23,19 @@ What costs most is filing a new shooting under another incident: an editor reads
    with none in common), the same city, the same state, the same day, a shared agency,
    similar text, shared names of streets and people. Both sides naming at least ``MIN_NAMES``
    such names with none in common counts against. The article joins the incident with the
-   highest total of at least ``THRESHOLD``.
+   highest total of at least ``THRESHOLD`` that holds something telling one shooting from
+   another (``telling``: a ``TELLING`` kind or two shared names).
 
 With the weights below, two bare briefs naming only city, day and police are one incident;
 two shootings in one city on one day are two as soon as either names its street or person;
 a follow-up years later joins by the name of the person shot however little else it shares.
+
+*Two incidents* are one shooting (``links``) when a report that joined one would join the
+other too, with at least ``MERGE_THRESHOLD`` and a fact that tells a shooting apart (the
+person shot, an officer, a street, the day or close text), and the two incidents' facts
+veto nothing either way. Reports fetched out of order open an incident each (a follow-up
+naming the person shot, a brief naming the street and the day) until a report naming both
+links them; the store then merges the two.
 """
 
 from __future__ import annotations
@@ -64,6 +72,16 @@ WEIGHTS = {
     "other street": -6,
 }
 MAX_SHARED_NAMES = 3
+# Two incidents are merged on more than an article needs to join: each side's names are the
+# union of several reports', so shared names come easier.
+MERGE_THRESHOLD = 6
+# What tells one shooting from another; city, state, agency, names and a day apart only
+# place it near one.
+IDENTIFYING = ("victim", "officer", "street", "day", "close text")
+# A report joins an incident only with one of these (or two shared names): a report naming
+# only the place, a neighbouring day and one name is as like the shooting down the road the
+# day before.
+TELLING = (*IDENTIFYING, "related text")
 
 
 @dataclass(frozen=True)
@@ -202,8 +220,10 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
         found["state"] = WEIGHTS["state"]
     day = article.event_date or article.told_date
     if day and incident.event_date and abs((day - incident.event_date).days) <= DATE_WINDOW_DAYS:
-        # veto() has ruled out days further apart; a day apart is only a date misread.
-        same = day == incident.event_date
+        # veto() has ruled out days further apart; a day apart is only a date misread. The
+        # day a follow-up tells ("the Aug. 17 confrontation") is weaker: months later, a
+        # city's other shooting that day fits it as well, so it counts as a day apart.
+        same = day == incident.event_date and article.event_date is not None
         found["day" if same else "next day"] = WEIGHTS["day" if same else "next day"]
     if article.agencies & incident.agencies:
         found["agency"] = WEIGHTS["agency"]
@@ -229,6 +249,12 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     return found
 
 
+def telling(found: dict[str, int]) -> bool:
+    """Whether the evidence holds something that tells one shooting from another (a
+    ``TELLING`` kind, or two names shared), not only where and about when."""
+    return any(k in found for k in TELLING) or found.get("name", 0) >= 2 * WEIGHTS["name"]
+
+
 def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
     """The incident ``article`` belongs to, and how; None opens a new incident."""
     best_copy: Match | None = None
@@ -245,7 +271,7 @@ def match(article: Features, candidates: Iterable[Candidate]) -> Match | None:
             continue
         found = evidence(article, cand.facts, top)
         total = sum(found.values())
-        if total < THRESHOLD:
+        if total < THRESHOLD or not telling(found):
             continue
         reason = ", ".join(f"{k} {v:+d}" for k, v in found.items()) + f" = {total}"
         shared = sorted(article.names & cand.facts.names)
@@ -273,3 +299,23 @@ def merge(facts: Features, article: Features) -> Features:
         officers=facts.officers | article.officers,
         streets=facts.streets | article.streets,
     )
+
+
+def links(article: Features, joined: Candidate, other: Candidate) -> Match | None:
+    """Whether ``article``, which joined ``joined``, shows ``other`` to be the same shooting
+    (see the module doc); the Match names ``other``."""
+    if veto(article, other.facts):
+        return None
+    # Between the incidents themselves only the person shot and the day count: an incident's
+    # place may be a round-up's or a court's dateline, and the article, checked against both
+    # places, is what ties them.
+    between = veto(joined.facts, other.facts) or veto(other.facts, joined.facts)
+    if between in ("different person shot", "different date"):
+        return None
+    top = max((copy_similarity(article, m) for m in other.members), default=0.0)
+    found = evidence(article, other.facts, min(top, 1.0))
+    total = sum(found.values())
+    if total < MERGE_THRESHOLD or not any(k in found for k in IDENTIFYING):
+        return None
+    reason = ", ".join(f"{k} {v:+d}" for k, v in found.items()) + f" = {total}"
+    return Match(other.incident_id, Relation.UPDATE, top, reason, total)

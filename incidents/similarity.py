@@ -186,9 +186,20 @@ _SOMEONE_NEW = re.compile(
 )
 
 
+# A sentence that sends the reader to other coverage ("For coverage of the July 11 shooting
+# on East Calloway Street in Springfield, Illinois, see ..."): the place it names is the
+# other story's.
+_POINTER = re.compile(
+    r"\b(?:for (?:more |earlier |our |full )?(?:coverage|details|background|reporting) "
+    r"(?:of|on|about)|see [\w.-]+\.(?:com|org|net|example)\b)",
+    re.IGNORECASE,
+)
+
+
 def recalls_another(sentence: str) -> bool:
     return bool(
         _OTHER_SHOOTING.search(sentence)
+        or _POINTER.search(sentence)
         or (_TIME_SHIFT.search(sentence) and _SOMEONE_NEW.search(sentence))
     )
 

@@ -119,3 +119,18 @@ def labels(conn: Connection, article_ids: Iterable[int] | None = None) -> dict[i
     for row in conn.execute(query):
         latest[row.article_id] = _correction(row)
     return latest
+
+
+def kept_apart(conn: Connection, one: int, other: int) -> bool:
+    """Whether an editor moved or split a report from one of these incidents to the other:
+    the editor said they are different shootings, and grouping never merges them again."""
+    query = select(corrections.c.detail).where(
+        corrections.c.action.in_([CorrectionAction.MOVE.value, CorrectionAction.SPLIT.value]),
+        corrections.c.incident_id.in_([one, other]),
+    )
+    pair = {one, other}
+    for (detail,) in conn.execute(query):
+        moved = json.loads(detail or "{}")
+        if {moved.get("from_incident"), moved.get("to_incident")} == pair:
+            return True
+    return False

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/incidents.py [--seeds N] [FILE ...]
+    python benchmarks/incident_grouping.py [--seeds N] [FILE ...]
 
 Each report goes through the real path of the crawl: the classifier on its headline, text and
 publication time, then the store stage (``Store.store_article`` and ``alerts.enqueue`` in one
