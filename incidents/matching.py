@@ -32,10 +32,11 @@ a follow-up years later joins by the name of the person shot however little else
 
 *Two incidents* are one shooting (``links``) when a report that joined one would join the
 other too, with at least ``MERGE_THRESHOLD`` and a fact that tells a shooting apart (the
-person shot, an officer, a street, the day or close text), and the two incidents' facts
-veto nothing either way. Reports fetched out of order open an incident each (a follow-up
-naming the person shot, a brief naming the street and the day) until a report naming both
-links them; the store then merges the two.
+person shot, an officer, a street, the day or close text), the article is not vetoed by
+the other incident, and the two incidents name neither different people shot nor days more
+than a day apart (their places may be a round-up's or a court's dateline). Reports fetched
+out of order open an incident each (a follow-up naming the person shot, a brief naming the
+street and the day) until a report naming both links them; the store then merges the two.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ is alerted only when asked (``alert``), and only if it never alerted before.
 Editors' labels win: an article an editor labelled keeps its label whatever the rules say
 now (its new verdict is stored, but it is not grouped or alerted by this; the report says
 the label stands); an article whose verdict is as it was but still contradicts its label is
-reported too ("rules disagree"), so the rules can be measured against the desk. An article no
-longer flagged stays in its incident until an editor marks
-it a false alarm: the report lists it for them.
+reported too ("rules disagree"), so the rules can be measured against the desk. An article
+no longer flagged stays in its incident until an editor marks it a false alarm: the report
+lists it for them.
 """
 
 from __future__ import annotations

@@ -161,6 +161,21 @@ def test_bylines_credits_and_wire_names_are_not_names(store) -> None:
     assert ids["https://w.test/1"] != ids["https://o.test/1"]
 
 
+def test_a_pointer_to_other_coverage_gives_no_street_or_name() -> None:
+    """ "For coverage of the shooting on East Calloway Street in Springfield, see ..." names
+    the other story's street and city: they are not this report's."""
+    from incidents.similarity import street_names
+
+    text = (
+        "DECATUR, Ill. — A Decatur police officer shot and wounded a man who pointed a rifle "
+        "at officers on Eldorado Street near Oakland Avenue, police said.\n\nFor coverage of "
+        "the July 11 shooting on East Calloway Street in Springfield, Illinois, see "
+        "sj-register.example."
+    )
+    assert street_names(text) == {"eldorado", "oakland"}
+    assert proper_names(text, ["Decatur"]) == {"eldorado", "oakland"}
+
+
 def test_the_person_shot_and_the_officers_are_facts() -> None:
     text = (
         "Police identified the man shot by Officer Renata Quill as Marlon Ashby, 27, of "
