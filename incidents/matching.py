@@ -62,6 +62,7 @@ WEIGHTS = {
     "state": 1,
     "day": 2,
     "next day": 1,
+    "told day": 1,  # the day a follow-up names, the incident's own
     "agency": 1,
     "related text": 3,
     "close text": 5,
@@ -82,7 +83,7 @@ IDENTIFYING = ("victim", "officer", "street", "day", "close text")
 # A report joins an incident only with one of these (or two shared names): a report naming
 # only the place, a neighbouring day and one name is as like the shooting down the road the
 # day before.
-TELLING = (*IDENTIFYING, "related text")
+TELLING = (*IDENTIFYING, "related text", "told day")
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,13 @@ def evidence(article: Features, incident: Features, text_similarity: float) -> d
     if day and incident.event_date and abs((day - incident.event_date).days) <= DATE_WINDOW_DAYS:
         # veto() has ruled out days further apart; a day apart is only a date misread. The
         # day a follow-up tells ("the Aug. 17 confrontation") is weaker: months later, a
-        # city's other shooting that day fits it as well, so it counts as a day apart.
-        same = day == incident.event_date and article.event_date is not None
-        found["day" if same else "next day"] = WEIGHTS["day" if same else "next day"]
+        # city's other shooting that day fits it as well, so it weighs as a day apart; but
+        # it is that incident's own day, which tells it from the city's other shootings.
+        if day != incident.event_date:
+            key = "next day"
+        else:
+            key = "day" if article.event_date is not None else "told day"
+        found[key] = WEIGHTS[key]
     if article.agencies & incident.agencies:
         found["agency"] = WEIGHTS["agency"]
     if text_similarity >= CLOSE_SIMILARITY:

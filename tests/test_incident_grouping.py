@@ -432,6 +432,33 @@ def test_the_city_a_day_apart_and_one_name_do_not_make_one_shooting() -> None:
     assert match(two_names, [Candidate(1, sunday, (sunday,))]) is not None
 
 
+def test_a_follow_up_telling_the_incidents_own_day_joins_it() -> None:
+    """Two days on, the coroner names "the man shot by police during a traffic stop Tuesday
+    night": no street, no shared name, but the city, the police and the day it tells are
+    the incident's."""
+    from incidents.matching import Candidate, Features, match
+
+    first = Features(
+        signature=(),
+        names=frozenset({"birch"}),
+        city="Harlow Springs",
+        state="OH",
+        event_date=at("2025-06-03").date(),
+        agencies=frozenset({"harlow springs police"}),
+    )
+    coroner = Features(
+        signature=(),
+        names=frozenset({"lindqvist", "corey"}),
+        city="Harlow Springs",
+        state="OH",
+        event_date=None,
+        agencies=frozenset({"harlow springs police"}),
+        followup=True,
+        told_date=first.event_date,
+    )
+    assert match(coroner, [Candidate(1, first, (first,))]) is not None
+
+
 # -- incidents a later report ties together ----------------------------------------------------
 
 TIE_LAWSUIT = (
