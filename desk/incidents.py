@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection, and_, or_, select
 
@@ -30,6 +31,7 @@ class Filters:
     fatal: bool | None = None
     followup: bool | None = None  # has updates: more than the report that opened it
     reviewed: bool | None = None  # an editor corrected it or one of its reports
+    page: int = 0  # pages of LIST_LIMIT, newest first
 
     @classmethod
     def parse(cls, query: Any) -> Filters:
@@ -50,7 +52,23 @@ class Filters:
             fatal=yes_no("fatal"),
             followup=yes_no("followup"),
             reviewed=yes_no("reviewed"),
+            page=min(int(query.get("page", "0")), 10_000) if query.get("page", "").isdigit() else 0,
         )
+
+    def query_for(self, page: int) -> str:
+        """The query string of these filters on another page."""
+        values = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "place": self.place,
+            "agency": self.agency,
+            **{
+                name: {True: "yes", False: "no"}.get(getattr(self, name), "")
+                for name in ("fatal", "followup", "reviewed")
+            },
+        }
+        kept = {k: v for k, v in values.items() if v}
+        return urlencode({**kept, "page": page} if page else kept)
 
 
 @dataclass(frozen=True)
@@ -137,9 +155,9 @@ def listing(conn: Connection, filters: Filters) -> list[Row]:
         if filters.reviewed is not None and item.reviewed != filters.reviewed:
             continue
         out.append(item)
-        if len(out) >= LIST_LIMIT:
-            break
-    return out
+        if len(out) > (filters.page + 1) * LIST_LIMIT:
+            break  # one more than the page: there is an older page
+    return out[filters.page * LIST_LIMIT :]
 
 
 @dataclass(frozen=True)
@@ -252,12 +270,30 @@ def detail(conn: Connection, incident_id: int) -> Incident:
     )
 
 
-def choices(conn: Connection, limit: int = 100) -> list[tuple[int, str, str]]:
-    """Recent live incidents as (id, uid, title), for "move to" and "merge with" forms."""
-    query = (
-        select(incidents.c.id, incidents.c.uid, incidents.c.title)
-        .where(incidents.c.merged_into.is_(None))
-        .order_by(incidents.c.opened_at.desc())
-        .limit(limit)
-    )
-    return [(r.id, r.uid, r.title or "") for r in conn.execute(query)]
+def choices(
+    conn: Connection, near: int | None = None, limit: int = 100
+) -> list[tuple[int, str, str]]:
+    """Live incidents as (id, uid, title), for the "move to" form: those in the same place
+    as incident ``near``, nearest in date first (where a report filed under the wrong
+    shooting most likely belongs), then the most recently opened."""
+    live = select(incidents.c.id, incidents.c.uid, incidents.c.title, incidents.c.event_date)
+    live = live.where(incidents.c.merged_into.is_(None))
+    nearby: list[Any] = []
+    if near is not None:
+        here = conn.execute(
+            select(incidents.c.place_key, incidents.c.event_date).where(incidents.c.id == near)
+        ).first()
+        if here is not None and here.place_key:
+            same_place = live.where(incidents.c.place_key == here.place_key, incidents.c.id != near)
+            rows = conn.execute(same_place.order_by(incidents.c.opened_at.desc()).limit(limit))
+            day = here.event_date
+            nearby = sorted(
+                rows,
+                key=lambda r: abs((r.event_date - day).days) if r.event_date and day else 10**6,
+            )
+    recent = conn.execute(live.order_by(incidents.c.opened_at.desc()).limit(limit))
+    out: dict[int, tuple[int, str, str]] = {}
+    for r in [*nearby, *recent]:
+        if r.id != near and len(out) < limit:
+            out.setdefault(r.id, (r.id, r.uid, r.title or ""))
+    return list(out.values())

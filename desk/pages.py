@@ -26,7 +26,15 @@ def incident_list(request: Request) -> Response:
     filters = incidents.Filters.parse(request.query_params)
     with request.app.state.store.engine.connect() as conn:
         rows = incidents.listing(conn, filters)
-    return page(request, "incidents.html", rows=rows, filters=filters, limit=incidents.LIST_LIMIT)
+    older = len(rows) > incidents.LIST_LIMIT
+    return page(
+        request,
+        "incidents.html",
+        rows=rows[: incidents.LIST_LIMIT],
+        filters=filters,
+        newer=filters.query_for(filters.page - 1) if filters.page else None,
+        older=filters.query_for(filters.page + 1) if older else None,
+    )
 
 
 def incident_page(request: Request) -> Response:
@@ -38,7 +46,7 @@ def incident_page(request: Request) -> Response:
         if found is None:
             raise HTTPException(404, f"no incident {uid}")
         incident = incidents.detail(conn, found)
-        others = [c for c in incidents.choices(conn) if c[0] != found]
+        others = incidents.choices(conn, near=found)
     config = request.app.state.config
     labels = {s.destination: _label(config, s.destination) for s in incident.sent}
     return page(request, "incident.html", incident=incident, others=others, labels=labels)
@@ -55,7 +63,7 @@ def article_page(request: Request) -> Response:
         article = articles.get(conn, article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id}")
-        others = incidents.choices(conn)
+        others = incidents.choices(conn, near=article.incident_id)
     return page(request, "article.html", article=article, others=others)
 
 

@@ -189,6 +189,40 @@ def test_incidents_newest_first_with_their_facts(editor: Editor, db: Path):
     assert "updates" in words  # the Harlow Springs shooting has a follow-up
 
 
+def test_incidents_come_in_pages_that_keep_the_filters(
+    editor: Editor, db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A year of incidents is read a page at a time, newest first; the links keep the
+    filters, and every incident is on exactly one page."""
+    from desk import incidents
+
+    monkeypatch.setattr(incidents, "LIST_LIMIT", 2)
+    seen: list[str] = []
+    page = editor.get("/incidents")
+    assert "Newer" not in text_of(page.text)
+    while True:
+        uids = re.findall(r'href="/incidents/([0-9a-f]{20})"', page.text)
+        assert 1 <= len(uids) <= 2
+        seen += uids
+        older = re.search(r'href="(/incidents\?[^"]*page=\d+[^"]*)" rel="next"', page.text)
+        if older is None:
+            break
+        page = editor.get(older.group(1).replace("&amp;", "&"))
+        assert "Newer" in text_of(page.text)
+    opened = rows(db, "SELECT uid FROM incidents ORDER BY opened_at DESC")
+    assert seen == [u for (u,) in opened]
+
+    filtered = editor.get("/incidents?fatal=no&reviewed=no")  # three incidents
+    older = re.search(r'href="(/incidents\?[^"]*)" rel="next"', filtered.text)
+    assert older is not None
+    link = older.group(1).replace("&amp;", "&")
+    assert "fatal=no" in link and "reviewed=no" in link
+    last = re.findall(r'href="/incidents/([0-9a-f]{20})"', editor.get(link).text)
+    three = {uid_of(db, t) for t in (TROOPER, DEPUTY, HOSTILE_TITLE)}
+    oldest = next(u for (u,) in reversed(opened) if u in three)
+    assert last == [oldest]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -242,6 +276,17 @@ def test_one_incident_reports_in_order_evidence_facts_and_alerts(editor: Editor,
     assert re.search(r"sent\s*</span>\s*incident.new", page.text)
     assert "email to metro-desk@harlow-springs-ledger.example" not in words  # not configured
     assert "email (no longer configured)" in words
+
+
+def test_move_offers_the_incidents_of_the_same_place_first(editor: Editor, db: Path):
+    """A report filed under the wrong shooting most likely belongs to another of that city:
+    those come first in "Move to", however long ago others were opened."""
+    page = editor.get(f"/incidents/{uid_of(db, TRAFFIC)}")
+    form = page.text[page.text.index('<select name="to">') :]
+    options = re.findall(r'<option value="([0-9a-f]{20})"', form[: form.index("</select>")])
+    assert options[0] == uid_of(db, TROOPER)  # Harlow Springs too; opened before the others
+    assert uid_of(db, TRAFFIC) not in options
+    assert uid_of(db, DEPUTY) in options  # the rest follow
 
 
 def test_an_article_says_why_a_negative_was_not_flagged(editor: Editor, db: Path):
