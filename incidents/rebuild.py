@@ -23,9 +23,10 @@ from sqlalchemy import Connection, delete, select, update
 from classifier.names import family_names
 from incidents import facts as incident_facts
 from incidents.db import Report, _name_keys, incident_of, place_key, report_of
-from records import Article, Relation, Verdict, codec
+from records import Article, Relation
 from store.engine import utcnow
-from store.schema import ARTICLE_COLUMNS, alerts, articles, incident_articles, incident_keys
+from store.reads import article_of
+from store.schema import alerts, articles, incident_articles, incident_keys
 from store.schema import incidents as incidents_table
 
 __all__ = ["absorb", "detach", "live_id", "load_article", "members_of", "rebuild"]
@@ -36,14 +37,7 @@ def load_article(conn: Connection, article_id: int) -> Article:
     row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
     if row is None:
         raise KeyError(f"No article with id {article_id}")
-    verdict = codec.loads(Verdict, row["verdict"]) if row["verdict"] else None
-    values = {name: row[name] for name in ARTICLE_COLUMNS}
-    values.update(
-        canonical_url=row["canonical_url"] or row["url"],
-        text=row["text"] or "",
-        content_hash=row["content_hash"] or "",
-    )
-    return Article(url=row["url"], verdict=verdict, alert=False, article_id=row["id"], **values)
+    return article_of(row)
 
 
 def live_id(conn: Connection, incident_id: int) -> int:

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 
 from records import Article, FetchStatus, Lead, Verdict, codec
 from store.links import maybe_stored, needing_fetch
 from store.schema import ARTICLE_COLUMNS, articles
+
+
+def article_of(row: Any) -> Article:
+    """A stored article (an ``articles`` row as a mapping) with its verdict; never alerted
+    from here (``alert`` false)."""
+    verdict = codec.loads(Verdict, row["verdict"]) if row["verdict"] else None
+    values = {name: row[name] for name in ARTICLE_COLUMNS}
+    values.update(
+        canonical_url=row["canonical_url"] or row["url"],
+        text=row["text"] or "",
+        content_hash=row["content_hash"] or "",
+    )
+    return Article(url=row["url"], verdict=verdict, alert=False, article_id=row["id"], **values)
 
 
 class ArticleReads:
@@ -86,18 +100,7 @@ class ArticleReads:
                 query = select(articles).where(or_(*wanted)).order_by(articles.c.id)
                 rows = conn.execute(query).mappings()
                 row = next((r for r in rows if r["fetch_status"] == FetchStatus.OK), None)
-        if row is None:
-            return None
-        verdict = None
-        if row["verdict"]:
-            verdict = codec.loads(Verdict, row["verdict"])
-        values = {name: row[name] for name in ARTICLE_COLUMNS}
-        values.update(
-            canonical_url=row["canonical_url"] or row["url"],
-            text=row["text"] or "",
-            content_hash=row["content_hash"] or "",
-        )
-        return Article(url=row["url"], verdict=verdict, alert=False, article_id=row["id"], **values)
+        return None if row is None else article_of(row)
 
     def article_counts(self, since: datetime | None = None) -> dict[str, int]:
         query = select(articles.c.fetch_status, func.count()).group_by(articles.c.fetch_status)
