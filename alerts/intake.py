@@ -16,7 +16,7 @@ from alerts.records import Alert
 from config.model import AlertsConfig, Config
 from incidents import db as incidents
 from incidents import linking
-from incidents.matching import match
+from incidents.matching import Candidate, match
 from records import Article, ArticleRef, Category, Event, Relation, Verdict, codec
 from store import outbox, utcnow
 from store.engine import inserted_id
@@ -59,10 +59,11 @@ def enqueue(
         return 0
     report = incidents.report_of(article)
     try:
-        found = match(report.features, incidents.candidates(conn, report.features, now))
+        nearby = incidents.candidates(conn, report.features, now)
+        found = match(report.features, nearby)
     except Exception:  # noqa: BLE001 - a grouping bug must not cost the article or its alert
         log.exception("grouping article %s failed; it opens a new incident", article_id)
-        found = None
+        nearby, found = [], None
     changes: tuple[str, ...] = ()
     if found is None:
         incident_id = incidents.open_incident(conn, article_id, article.title, report, now)
@@ -86,9 +87,12 @@ def enqueue(
         # Published before the report editors were first alerted to: an earlier report of a
         # known incident, never a second "new incident".
         event = Event.INCIDENT_EARLIER if joined.earlier else Event.INCIDENT_UPDATE
-        changes = joined.changes
-    incident_id, event, merges = _merge_linked(conn, article_id, incident_id, report, event, now)
-    changes += merges
+        # A report that joins an incident may show another to be the same shooting. One
+        # that opens an incident cannot: it would have joined the other.
+        incident_id, event, merges = _merge_linked(
+            conn, article_id, incident_id, report, event, nearby, now
+        )
+        changes = joined.changes + merges
     if not article.alert:
         return 0
     keys = [d.key for d in destinations(config.alerts)]
@@ -122,14 +126,16 @@ def _merge_linked(
     incident_id: int,
     report: incidents.Report,
     event: Event,
+    nearby: list[Candidate],
     now: datetime,
 ) -> tuple[int, Event, tuple[str, ...]]:
-    """Merge the incidents this report showed to be its incident's shooting
-    (``incidents.linking``); the incident, event and merge lines its alert carries then."""
+    """Merge the incidents this report, which joined ``incident_id``, showed to be that
+    shooting (``incidents.linking``; ``nearby``: the candidates grouping found for it); the
+    incident, event and merge lines its alert carries then."""
     try:
         # A savepoint: a merge that fails half-way leaves both incidents as they were.
         with conn.begin_nested():
-            kept, merges = linking.merge_linked(conn, incident_id, report.features, now)
+            kept, merges = linking.merge_linked(conn, incident_id, report.features, now, nearby)
     except Exception:  # noqa: BLE001 - a merging bug must not cost the article or its alert
         log.exception("merging incidents linked by article %s failed", article_id)
         return incident_id, event, ()
@@ -143,12 +149,9 @@ def _merge_linked(
             incidents.uid_of(conn, m.kept),
             m.reason,
         )
-    # An incident this report opened and that went into an older one was never alerted:
-    # the report is an update (or an earlier report) of the older one, not a merge.
-    opened = event == Event.INCIDENT_NEW
-    lines = tuple(m.line() for m in merges if not (opened and m.gone == incident_id))
     first = incidents.first_of(conn, kept) == article_id
-    return kept, Event.INCIDENT_EARLIER if first else Event.INCIDENT_UPDATE, lines
+    event = Event.INCIDENT_EARLIER if first else Event.INCIDENT_UPDATE
+    return kept, event, tuple(m.line() for m in merges)
 
 
 def has_alert(conn: Connection, article_id: int) -> bool:

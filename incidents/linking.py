@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from incidents.db import candidates, load
-from incidents.matching import Features, links
+from incidents.matching import Candidate, Features, links
 from incidents.rebuild import absorb
 from store.corrections import kept_apart
 from store.schema import incident_articles, incidents
@@ -48,33 +48,40 @@ class Merged:
 
 
 def linked(
-    conn: Connection, incident_id: int, article: Features, now: datetime
+    conn: Connection, incident_id: int, article: Features, nearby: list[Candidate]
 ) -> list[tuple[int, str]]:
-    """Other incidents that ``article``, a report of ``incident_id``, shows to be the same
-    shooting, strongest first, each with the evidence found."""
+    """Other incidents among ``nearby`` that ``article``, a report of ``incident_id``, shows
+    to be the same shooting, strongest first, each with the evidence found."""
     own = load(conn, [incident_id])
     if not own:
         return []
     found = []
-    for cand in candidates(conn, article, now):
-        if cand.incident_id == incident_id or kept_apart(conn, incident_id, cand.incident_id):
+    for cand in nearby:
+        if cand.incident_id == incident_id:
             continue
         same = links(article, own[0], cand)
-        if same:
+        if same and not kept_apart(conn, incident_id, cand.incident_id):
             found.append((same.score, cand.incident_id, same.reason))
     return [(i, why) for _, i, why in sorted(found, reverse=True)]
 
 
 def merge_linked(
-    conn: Connection, incident_id: int, article: Features, now: datetime
+    conn: Connection,
+    incident_id: int,
+    article: Features,
+    now: datetime,
+    nearby: list[Candidate] | None = None,
 ) -> tuple[int, list[Merged]]:
     """Merge every incident that ``article``, a report of ``incident_id``, shows to be the
     same shooting (see the module doc); returns the incident that stands for it now and the
-    merges made."""
+    merges made. ``nearby``: the candidates grouping already found for the article (the
+    other incidents are as they were); read again after a merge."""
     merged: list[Merged] = []
     current = incident_id
     while len(merged) < MAX_MERGES:
-        links_found = linked(conn, current, article, now)
+        if nearby is None or merged:
+            nearby = candidates(conn, article, now)
+        links_found = linked(conn, current, article, nearby)
         if not links_found:
             break
         other, reason = links_found[0]
@@ -96,9 +103,7 @@ def _describe(conn: Connection, keep: int, gone: int, reason: str) -> Merged:
     row = conn.execute(
         select(incidents.c.uid, incidents.c.title).where(incidents.c.id == gone)
     ).one()
-    count = len(
-        conn.execute(
-            select(incident_articles.c.article_id).where(incident_articles.c.incident_id == gone)
-        ).all()
-    )
+    count = conn.execute(
+        select(func.count()).where(incident_articles.c.incident_id == gone)
+    ).scalar_one()
     return Merged(keep, gone, row.uid, row.title, count, reason)
